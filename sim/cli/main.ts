@@ -1,0 +1,43 @@
+import { UsageError } from './usageError.ts';
+
+/** A qlab command: loaded only when run, so `qlab --help` stays fast. */
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> | number }>;
+}
+
+const commands: Record<string, Command> = {
+  lab: { summary: 'run the default lab job (what `npm start` runs)', load: () => import('./labCommand.ts') },
+  bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
+};
+
+export const HELP = `qlab — a simulation and benchmarking lab for message-queue designs
+
+Usage: qlab <command> [options]      qlab <command> --help for a command's options
+
+Commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .join('\n')}
+`;
+
+/** Runs a command line and returns the exit code: 0 ok, 1 a failed check, 2 bad input. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (command === undefined) throw new UsageError(`qlab: unknown command '${name}' (see qlab --help)`);
+    const module = await command.load();
+    return await module.run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Bad input at the edge (a flag, a file, a value): printed as one line naming the offender, exit
+ * code 2, no stack trace.
+ */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
