@@ -8,6 +8,7 @@ interface Command {
 
 const commands: Record<string, Command> = {
   lab: { summary: 'run the default lab job (what `npm start` runs)', load: () => import('./labCommand.ts') },
+  theory: { summary: 'queueing-theory results: mm1 mmc mmck md1 mg1 gg1 ggc priority-np priority-pr', load: () => import('./theoryCommand.ts') },
   bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
 };
 

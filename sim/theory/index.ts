@@ -1,0 +1,16 @@
+export type { ClassResult, Percentiles, TheoryResult } from './result.ts';
+export { TheoryInputError } from './result.ts';
+export { erlangB, erlangC } from './erlang.ts';
+export { mm1 } from './mm1.ts';
+export { mmc } from './mmc.ts';
+export { mmck } from './mmck.ts';
+export { md1 } from './md1.ts';
+export { mg1 } from './mg1.ts';
+export { gg1, KINGMAN } from './kingman.ts';
+export { ggc, ALLEN_CUNNEEN } from './allenCunneen.ts';
+export { priorityNonPreemptive } from './priorityNonPreemptive.ts';
+export { priorityPreemptive } from './priorityPreemptive.ts';
+export { jacksonNetwork, tandem, type Station, type JacksonResult } from './jackson.ts';
+export { retryInflatedRate, meanAttempts } from './retry.ts';
+export { littleL, littleW, littleLambda, littleGap } from './littlesLaw.ts';
+export { waitTail, sojournTail, waitQuantile, sojournQuantile } from './waitingTime.ts';

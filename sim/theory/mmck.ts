@@ -1,0 +1,51 @@
+import { TheoryInputError, requirePositive, requireServers, type TheoryResult } from './result.ts';
+
+/**
+ * M/M/c/K: c exponential servers and room for K messages in all (K − c waiting); an arrival that
+ * finds K present is refused. The birth–death chain has pₙ ∝ aⁿ/n! for n ≤ c and
+ * pₙ ∝ aᶜ/c!·ρ^(n−c) above, computed in logarithms (normalised by the largest term) so no term
+ * overflows for large c or K. Refused with Pblock = p_K; accepted throughput λ(1 − p_K);
+ * L = Σ n·pₙ, Lq = Σ (n − c)⁺·pₙ, and W, Wq by Little's law on the accepted rate.
+ * K = c is Erlang's loss system, whose Pblock is Erlang B. Always stable: the queue is bounded.
+ */
+export function mmck(lambda: number, mu: number, c: number, K: number): TheoryResult {
+  requirePositive('lambda', lambda);
+  requirePositive('mu', mu);
+  requireServers('c', c);
+  if (!(Number.isInteger(K) && K >= c)) throw new TheoryInputError('K', `must be a whole number ≥ c (${c}), got ${K}`);
+  if (K > 50_000_000) throw new TheoryInputError('K', `must be at most 50,000,000, got ${K}`);
+  const a = lambda / mu;
+  const rho = a / c;
+  const logTerms = new Float64Array(K + 1);
+  const logA = Math.log(a);
+  for (let n = 1; n <= K; n++) logTerms[n] = logTerms[n - 1]! + logA - Math.log(Math.min(n, c));
+  let largest = -Infinity;
+  for (const t of logTerms) if (t > largest) largest = t;
+  let total = 0;
+  let L = 0;
+  let Lq = 0;
+  for (let n = 0; n <= K; n++) {
+    const weight = Math.exp(logTerms[n]! - largest);
+    total += weight;
+    L += n * weight;
+    if (n > c) Lq += (n - c) * weight;
+  }
+  L /= total;
+  Lq /= total;
+  const P0 = Math.exp(logTerms[0]! - largest) / total;
+  const Pblock = Math.exp(logTerms[K]! - largest) / total;
+  const throughput = lambda * (1 - Pblock);
+  return {
+    model: 'mmck',
+    inputs: { lambda, mu, c, K },
+    stable: true,
+    rho,
+    L,
+    Lq,
+    W: L / throughput,
+    Wq: Lq / throughput,
+    P0,
+    Pblock,
+    throughput,
+  };
+}
