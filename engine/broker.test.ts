@@ -1,0 +1,551 @@
+import { describe, expect, it } from 'vitest';
+import { EventLoop } from '../sim/kernel/eventLoop.ts';
+import { randomStreams } from '../sim/random/streams.ts';
+import { Broker, EngineError, type BrokerObserver, type Delivery, type QueueOptions } from './index.ts';
+
+/** A broker on the simulator's virtual clock, with a seeded Random. */
+function setup(observer?: BrokerObserver) {
+  const loop = new EventLoop();
+  const broker = new Broker({ clock: loop, random: randomStreams(1).stream('broker'), ...(observer ? { observer } : {}) });
+  return { loop, broker };
+}
+
+const text = (d: Delivery | undefined) => (d === undefined ? undefined : new TextDecoder().decode(d.body));
+
+function collector(broker: Broker, queue: string, options: { prefetch?: number; autoAck?: boolean } = {}) {
+  const deliveries: Delivery[] = [];
+  const tag = broker.consume(queue, { prefetch: options.prefetch ?? 0, autoAck: options.autoAck ?? false }, (d) => deliveries.push(d));
+  return { deliveries, tag, bodies: () => deliveries.map(text) };
+}
+
+function drain(broker: Broker, queue: string): string[] {
+  const out: string[] = [];
+  for (let d = broker.get(queue, { autoAck: true }); d !== undefined; d = broker.get(queue, { autoAck: true })) out.push(text(d)!);
+  return out;
+}
+
+function expectEngineError(fn: () => unknown, code: string, message: RegExp) {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).code).toBe(code);
+    expect((error as EngineError).message).toMatch(message);
+    return;
+  }
+  throw new Error('expected an EngineError');
+}
+
+describe('routing', () => {
+  it('the default exchange routes to the queue named by the routing key', () => {
+    const { broker } = setup();
+    broker.declareQueue('work');
+    expect(broker.publish('', 'work', 'hello').queues).toEqual(['work']);
+    expect(broker.publish('', 'nowhere', 'lost')).toMatchObject({ queues: [], unroutable: true });
+    expect(drain(broker, 'work')).toEqual(['hello']);
+  });
+
+  it('direct, fanout, topic and headers exchanges route by their own rules', () => {
+    const { broker } = setup();
+    for (const q of ['q1', 'q2', 'q3']) broker.declareQueue(q);
+    broker.declareExchange('d', 'direct');
+    broker.declareExchange('f', 'fanout');
+    broker.declareExchange('t', 'topic');
+    broker.declareExchange('h', 'headers');
+    broker.bindQueue('q1', 'd', 'red');
+    broker.bindQueue('q2', 'd', 'blue');
+    broker.bindQueue('q1', 'f', 'ignored');
+    broker.bindQueue('q2', 'f', '');
+    broker.bindQueue('q1', 't', 'order.*.paid');
+    broker.bindQueue('q3', 't', 'order.#');
+    broker.bindQueue('q2', 'h', '', { 'x-match': 'any', region: 'eu', tier: 'gold' });
+    expect(broker.publish('d', 'blue', 'x').queues).toEqual(['q2']);
+    expect(broker.publish('f', 'anything', 'x').queues.sort()).toEqual(['q1', 'q2']);
+    expect(broker.publish('t', 'order.eu.paid', 'x').queues.sort()).toEqual(['q1', 'q3']);
+    expect(broker.publish('t', 'order', 'x').queues).toEqual(['q3']);
+    expect(broker.publish('h', '', 'x', { headers: { tier: 'gold' } }).queues).toEqual(['q2']);
+    expect(broker.publish('h', '', 'x', { headers: { tier: 'silver' } }).unroutable).toBe(true);
+  });
+
+  it('a message matched by two bindings to one queue is enqueued once', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.declareExchange('t', 'topic');
+    broker.bindQueue('q', 't', 'a.*');
+    broker.bindQueue('q', 't', '#');
+    expect(broker.publish('t', 'a.b', 'once').queues).toEqual(['q']);
+    expect(broker.queueInfo('q').ready).toBe(1);
+  });
+
+  it('the alternate exchange receives what no binding matched, and only that', () => {
+    const { broker } = setup();
+    broker.declareQueue('main');
+    broker.declareQueue('unrouted');
+    broker.declareExchange('ae', 'fanout');
+    broker.declareExchange('orders', 'direct', { alternateExchange: 'ae' });
+    broker.bindQueue('unrouted', 'ae', '');
+    broker.bindQueue('main', 'orders', 'paid');
+    expect(broker.publish('orders', 'paid', 'a').queues).toEqual(['main']);
+    expect(broker.publish('orders', 'refunded', 'b').queues).toEqual(['unrouted']);
+  });
+
+  it('alternate exchanges that loop back end the search instead of spinning', () => {
+    const { broker } = setup();
+    broker.declareExchange('a', 'direct', { alternateExchange: 'b' });
+    broker.declareExchange('b', 'direct', { alternateExchange: 'a' });
+    expect(broker.publish('a', 'x', 'm').unroutable).toBe(true);
+  });
+});
+
+describe('priority', () => {
+  it('delivers higher priorities first, FIFO within a level; no priority is 0, above the maximum is the maximum', () => {
+    const { broker } = setup();
+    broker.declareQueue('p', { maxPriority: 5 });
+    broker.publish('', 'p', 'low-1');
+    broker.publish('', 'p', 'mid-1', { priority: 3 });
+    broker.publish('', 'p', 'top-1', { priority: 200 });
+    broker.publish('', 'p', 'mid-2', { priority: 3 });
+    broker.publish('', 'p', 'top-2', { priority: 5 });
+    broker.publish('', 'p', 'low-2', { priority: 0 });
+    expect(drain(broker, 'p')).toEqual(['top-1', 'top-2', 'mid-1', 'mid-2', 'low-1', 'low-2']);
+  });
+
+  it('a queue without maxPriority ignores priorities', () => {
+    const { broker } = setup();
+    broker.declareQueue('plain');
+    broker.publish('', 'plain', 'a', { priority: 1 });
+    broker.publish('', 'plain', 'b', { priority: 9 });
+    expect(drain(broker, 'plain')).toEqual(['a', 'b']);
+  });
+});
+
+describe('consumers and acknowledgements', () => {
+  it('prefetch caps unacked deliveries per consumer; acking lets the next one through', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (let i = 0; i < 5; i++) broker.publish('', 'q', `m${i}`);
+    const c = collector(broker, 'q', { prefetch: 2 });
+    expect(c.bodies()).toEqual(['m0', 'm1']);
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 3, unacked: 2, consumers: 1 });
+    broker.ack(c.deliveries[0]!.deliveryTag);
+    expect(c.bodies()).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('round-robins among consumers with room', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    const a = collector(broker, 'q', { prefetch: 10 });
+    const b = collector(broker, 'q', { prefetch: 10 });
+    const c = collector(broker, 'q', { prefetch: 1 });
+    for (let i = 0; i < 7; i++) broker.publish('', 'q', `m${i}`);
+    expect(a.bodies()).toEqual(['m0', 'm3', 'm5']);
+    expect(b.bodies()).toEqual(['m1', 'm4', 'm6']);
+    expect(c.bodies()).toEqual(['m2']);
+  });
+
+  it('autoAck settles on delivery', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    const c = collector(broker, 'q', { prefetch: 1, autoAck: true });
+    for (let i = 0; i < 3; i++) broker.publish('', 'q', `m${i}`);
+    expect(c.bodies()).toEqual(['m0', 'm1', 'm2']);
+    expect(broker.queueInfo('q').unacked).toBe(0);
+  });
+
+  it('a consumer that acks from inside its callback drains a deep queue without recursing', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (let i = 0; i < 100_000; i++) broker.publish('', 'q', 'x');
+    let seen = 0;
+    broker.consume('q', { prefetch: 1 }, (d) => {
+      seen++;
+      broker.ack(d.deliveryTag);
+    });
+    expect(seen).toBe(100_000);
+  });
+
+  it('ack multiple settles that consumer’s deliveries up to the tag, not another consumer’s', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    const a = collector(broker, 'q', { prefetch: 3 });
+    const b = collector(broker, 'q', { prefetch: 3 });
+    for (let i = 0; i < 6; i++) broker.publish('', 'q', `m${i}`);
+    broker.ack(a.deliveries[1]!.deliveryTag, { multiple: true });
+    expect(broker.queueInfo('q').unacked).toBe(4);
+    expect(() => broker.ack(b.deliveries[0]!.deliveryTag)).not.toThrow();
+    expectEngineError(() => broker.ack(a.deliveries[0]!.deliveryTag), 'PRECONDITION_FAILED', /unknown delivery tag/);
+  });
+
+  it('nack with requeue puts the message back at the head of its level, marked redelivered', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['a', 'b', 'c']) broker.publish('', 'q', m);
+    const first = broker.get('q')!;
+    expect([text(first), first.redelivered, first.deliveryCount]).toEqual(['a', false, 1]);
+    broker.nack(first.deliveryTag, { requeue: true });
+    const again = broker.get('q')!;
+    expect([text(again), again.redelivered, again.deliveryCount]).toEqual(['a', true, 2]);
+  });
+
+  it('requeuing several at once restores their original order', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['a', 'b', 'c', 'd']) broker.publish('', 'q', m);
+    const c = collector(broker, 'q', { prefetch: 3 });
+    broker.nack(c.deliveries[2]!.deliveryTag, { multiple: true, requeue: true });
+    expect(c.bodies().slice(3)).toEqual(['a', 'b', 'c']);
+    expect(drain(broker, 'q')).toEqual(['d']);
+  });
+
+  it('cancelling a consumer returns its unacked deliveries to the head, redelivered, to the next consumer', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['a', 'b', 'c']) broker.publish('', 'q', m);
+    const first = collector(broker, 'q', { prefetch: 2 });
+    broker.cancel(first.tag);
+    const second = collector(broker, 'q', { prefetch: 10 });
+    expect(second.bodies()).toEqual(['a', 'b', 'c']);
+    expect(second.deliveries.map((d) => d.redelivered)).toEqual([true, true, false]);
+    expect(broker.queueInfo('q').consumers).toBe(1);
+  });
+
+  it('reject without requeue drops a message on a queue with no dead-letter exchange', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.publish('', 'q', 'a');
+    broker.reject(broker.get('q')!.deliveryTag, { requeue: false });
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 0, unacked: 0 });
+  });
+});
+
+describe('retry with backoff', () => {
+  it('a nacked message waits its exponential backoff, capped, before it is ready again', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'exponential', delayMs: 100, maxDelayMs: 250 } });
+    broker.publish('', 'q', 'job');
+    const readyAt: number[] = [];
+    broker.consume('q', { prefetch: 1 }, (d) => {
+      readyAt.push(loop.now());
+      if (d.deliveryCount < 5) broker.nack(d.deliveryTag, { requeue: true });
+      else broker.ack(d.deliveryTag);
+    });
+    expect(broker.queueInfo('q').delayed).toBe(1);
+    loop.run();
+    // Delays 100, 200, then capped at 250 twice.
+    expect(readyAt).toEqual([0, 100, 300, 550, 800]);
+  });
+
+  it('a fixed backoff with jitter stays within (base × (1 − jitter), base]', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'fixed', delayMs: 1000, jitter: 0.5 } });
+    broker.publish('', 'q', 'job');
+    const times: number[] = [];
+    broker.consume('q', { prefetch: 1 }, (d) => {
+      times.push(loop.now());
+      if (d.deliveryCount < 20) broker.nack(d.deliveryTag);
+    });
+    loop.run();
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps).toHaveLength(19);
+    for (const gap of gaps) expect(gap > 500 && gap <= 1000).toBe(true);
+    expect(new Set(gaps).size).toBeGreaterThan(10);
+  });
+
+  it('a cancelled consumer’s messages come back at once: retry is for failures only', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'fixed', delayMs: 1000 } });
+    broker.publish('', 'q', 'job');
+    const c = collector(broker, 'q', { prefetch: 1 });
+    broker.cancel(c.tag);
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 1, delayed: 0 });
+  });
+});
+
+describe('dead-lettering', () => {
+  function withDlx(options: QueueOptions = {}) {
+    const ctx = setup();
+    ctx.broker.declareExchange('dlx', 'fanout');
+    ctx.broker.declareQueue('dead');
+    ctx.broker.bindQueue('dead', 'dlx', '');
+    ctx.broker.declareQueue('work', { deadLetterExchange: 'dlx', ...options });
+    return ctx;
+  }
+
+  it('rejected: nack or reject without requeue, with the reason in the history', () => {
+    const { broker } = withDlx();
+    broker.publish('', 'work', 'bad', { messageId: 'm1' });
+    broker.nack(broker.get('work')!.deliveryTag, { requeue: false });
+    const dead = broker.get('dead')!;
+    expect(text(dead)).toBe('bad');
+    expect(dead.exchange).toBe('dlx');
+    expect(dead.routingKey).toBe('work');
+    expect(dead.deaths).toEqual([{ queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'] }]);
+  });
+
+  it('expired: per-queue and per-message TTL, the lower wins, at the exact time', () => {
+    const { broker, loop } = withDlx({ messageTtlMs: 1000 });
+    const diedAt: [string, number][] = [];
+    broker.consume('dead', { autoAck: true }, (d) => diedAt.push([text(d)!, loop.now()]));
+    broker.publish('', 'work', 'queue-ttl');
+    broker.publish('', 'work', 'message-ttl-lower', { expirationMs: 250 });
+    broker.publish('', 'work', 'message-ttl-higher', { expirationMs: 5000 });
+    loop.run();
+    expect(diedAt).toEqual([
+      ['message-ttl-lower', 250],
+      ['queue-ttl', 1000],
+      ['message-ttl-higher', 1000],
+    ]);
+  });
+
+  it('expired messages behind the head go at their own time, not when they reach the head', () => {
+    const { broker, loop } = withDlx();
+    broker.publish('', 'work', 'long', { expirationMs: 10_000 });
+    broker.publish('', 'work', 'short', { expirationMs: 10 });
+    loop.run({ untilMs: 10 });
+    expect(broker.queueInfo('work').ready).toBe(1);
+    expect(text(broker.get('dead'))).toBe('short');
+  });
+
+  it('a message held by a consumer does not expire until it comes back', () => {
+    const { broker, loop } = withDlx({ messageTtlMs: 100 });
+    broker.publish('', 'work', 'held');
+    const d = broker.get('work')!;
+    loop.run({ untilMs: 500 });
+    expect(broker.queueInfo('dead').ready).toBe(0);
+    broker.nack(d.deliveryTag, { requeue: true });
+    expect(broker.get('dead')!.deaths[0]!.reason).toBe('expired');
+  });
+
+  it('TTL 0 reaches a waiting consumer and expires otherwise', () => {
+    const { broker, loop } = withDlx({ messageTtlMs: 0 });
+    broker.publish('', 'work', 'nobody-waiting');
+    loop.run();
+    expect(text(broker.get('dead'))).toBe('nobody-waiting');
+    const c = collector(broker, 'work', { prefetch: 1 });
+    broker.publish('', 'work', 'consumer-waiting');
+    loop.run();
+    expect(c.bodies()).toEqual(['consumer-waiting']);
+  });
+
+  it('maxlen: drop-head dead-letters from the front', () => {
+    const { broker } = withDlx({ maxLength: 2 });
+    for (const m of ['a', 'b', 'c', 'd']) broker.publish('', 'work', m);
+    expect(drain(broker, 'work')).toEqual(['c', 'd']);
+    const dead = drain(broker, 'dead');
+    expect(dead).toEqual(['a', 'b']);
+  });
+
+  it('unacked messages do not count towards maxLength', () => {
+    const { broker } = withDlx({ maxLength: 1 });
+    broker.publish('', 'work', 'a');
+    broker.get('work');
+    broker.publish('', 'work', 'b');
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 1, unacked: 1 });
+    expect(broker.queueInfo('dead').ready).toBe(0);
+  });
+
+  it('reject-publish refuses new messages with a negative confirm; other queues keep theirs', () => {
+    const { broker } = withDlx({ maxLength: 1, overflow: 'reject-publish' });
+    broker.declareExchange('both', 'fanout');
+    broker.declareQueue('other');
+    broker.bindQueue('work', 'both', '');
+    broker.bindQueue('other', 'both', '');
+    const confirms: boolean[] = [];
+    broker.publish('both', '', 'first', {}, (ack) => confirms.push(ack));
+    const result = broker.publish('both', '', 'second', {}, (ack) => confirms.push(ack));
+    expect(confirms).toEqual([true, false]);
+    expect(result).toMatchObject({ queues: ['other'], rejected: ['work'] });
+    expect(drain(broker, 'work')).toEqual(['first']);
+    expect(drain(broker, 'other')).toEqual(['first', 'second']);
+    expect(broker.queueInfo('dead').ready).toBe(0);
+  });
+
+  it('reject-publish-dlx also dead-letters the refused message as maxlen', () => {
+    const { broker } = withDlx({ maxLength: 1, overflow: 'reject-publish-dlx' });
+    broker.publish('', 'work', 'first');
+    const confirms: boolean[] = [];
+    broker.publish('', 'work', 'second', {}, (ack) => confirms.push(ack));
+    expect(confirms).toEqual([false]);
+    const dead = broker.get('dead')!;
+    expect([text(dead), dead.deaths[0]!.reason]).toEqual(['second', 'maxlen']);
+  });
+
+  it('delivery_limit: a message returned more than deliveryLimit times is dead-lettered', () => {
+    const { broker } = withDlx({ deliveryLimit: 2 });
+    broker.publish('', 'work', 'poison');
+    let deliveries = 0;
+    broker.consume('work', { prefetch: 1 }, (d) => {
+      deliveries++;
+      broker.nack(d.deliveryTag, { requeue: true });
+    });
+    expect(deliveries).toBe(3);
+    const dead = broker.get('dead')!;
+    expect(dead.deaths[0]).toMatchObject({ reason: 'delivery_limit', count: 1 });
+  });
+
+  it('the dead-letter routing key replaces the original, and the history counts repeat deaths', () => {
+    const { broker } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'retry' });
+    broker.declareQueue('parking', { deadLetterExchange: '', deadLetterRoutingKey: 'work' });
+    broker.bindQueue('parking', 'dlx', 'retry');
+    broker.publish('', 'work', 'm', { expirationMs: 5 });
+    for (let round = 1; round <= 3; round++) {
+      broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+      const parked = broker.get('parking')!;
+      expect(parked.routingKey).toBe('retry');
+      expect(parked.properties.expirationMs).toBeUndefined();
+      broker.reject(parked.deliveryTag, { requeue: false });
+    }
+    const last = broker.get('work')!;
+    expect(last.deaths.map((d) => [d.queue, d.reason, d.count])).toEqual([
+      ['parking', 'rejected', 3],
+      ['work', 'rejected', 3],
+    ]);
+  });
+
+  it('a dead-letter cycle without rejections is dropped', () => {
+    const dropped: string[] = [];
+    const { broker, loop } = setup({ dropped: (queue, _p, why) => dropped.push(`${queue}: ${why}`) });
+    broker.declareQueue('loop', { messageTtlMs: 10, deadLetterExchange: '' }); // dead-letters to itself by name
+    broker.publish('', 'loop', 'm');
+    loop.run();
+    expect(broker.queueInfo('loop').ready).toBe(0);
+    expect(dropped).toEqual(['loop: dead-letter cycle']);
+  });
+
+  it('without a dead-letter exchange the message is dropped', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { messageTtlMs: 5 });
+    broker.publish('', 'q', 'm');
+    loop.run();
+    expect(broker.queueInfo('q').ready).toBe(0);
+  });
+});
+
+describe('dedup', () => {
+  it('a messageId seen within the window is accepted but not enqueued again', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { dedupWindowMs: 1000 });
+    expect(broker.publish('', 'q', 'a', { messageId: 'id-1' }).queues).toEqual(['q']);
+    loop.run({ untilMs: 999 });
+    const confirms: boolean[] = [];
+    expect(broker.publish('', 'q', 'a-again', { messageId: 'id-1' }, (ack) => confirms.push(ack))).toMatchObject({ queues: [], duplicates: ['q'] });
+    expect(confirms).toEqual([true]);
+    loop.run({ untilMs: 1000 });
+    expect(broker.publish('', 'q', 'a-later', { messageId: 'id-1' }).queues).toEqual(['q']);
+    expect(drain(broker, 'q')).toEqual(['a', 'a-later']);
+  });
+});
+
+describe('bad calls throw a typed error and change nothing', () => {
+  it('unknown exchange or queue', () => {
+    const { broker } = setup();
+    expectEngineError(() => broker.publish('nope', 'k', 'x'), 'NOT_FOUND', /no exchange 'nope'/);
+    expectEngineError(() => broker.consume('nope', {}, () => {}), 'NOT_FOUND', /no queue 'nope'/);
+    expectEngineError(() => broker.bindQueue('nope', 'amq.direct', 'k'), 'NOT_FOUND', /no queue 'nope'/);
+    expectEngineError(() => broker.queueInfo('nope'), 'NOT_FOUND', /nope/);
+  });
+
+  it('unknown or already settled delivery tags', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.publish('', 'q', 'x');
+    const d = broker.get('q')!;
+    broker.ack(d.deliveryTag);
+    expectEngineError(() => broker.ack(d.deliveryTag), 'PRECONDITION_FAILED', /unknown delivery tag/);
+    expectEngineError(() => broker.nack(999), 'PRECONDITION_FAILED', /unknown delivery tag 999/);
+    expectEngineError(() => broker.reject(-1), 'INVALID_ARGUMENT', /delivery tag/);
+  });
+
+  it('invalid options name the option', () => {
+    const { broker } = setup();
+    expectEngineError(() => broker.declareQueue('q', { maxPriority: 300 }), 'INVALID_ARGUMENT', /maxPriority/);
+    expectEngineError(() => broker.declareQueue('q', { retry: { backoff: 'exponential', delayMs: -1 } }), 'INVALID_ARGUMENT', /retry\.delayMs/);
+    expectEngineError(() => broker.declareQueue('q', { maxLenght: 3 } as QueueOptions), 'INVALID_ARGUMENT', /maxLenght/);
+    expectEngineError(() => broker.declareExchange('x', 'bogus' as 'direct'), 'INVALID_ARGUMENT', /type must be one of/);
+    broker.declareQueue('q');
+    expectEngineError(() => broker.publish('', 'q', 'x', { priority: 1.5 }), 'INVALID_ARGUMENT', /priority/);
+    expectEngineError(() => broker.consume('q', { prefetch: -1 }, () => {}), 'INVALID_ARGUMENT', /prefetch/);
+    expect(broker.queueNames()).toEqual(['q']);
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 0, consumers: 0 });
+  });
+
+  it('redeclaring with different options is refused; the same options are fine', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { maxLength: 5 });
+    broker.declareQueue('q', { maxLength: 5, overflow: 'drop-head' });
+    expectEngineError(() => broker.declareQueue('q', { maxLength: 6 }), 'PRECONDITION_FAILED', /inequivalent arg 'maxLength' for queue 'q'/);
+    broker.declareExchange('x', 'topic');
+    expectEngineError(() => broker.declareExchange('x', 'direct'), 'PRECONDITION_FAILED', /inequivalent arg 'type'/);
+  });
+
+  it('the default exchange cannot be bound to or redeclared', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    expectEngineError(() => broker.bindQueue('q', '', 'q'), 'ACCESS_REFUSED', /default exchange/);
+    expectEngineError(() => broker.declareExchange('', 'fanout'), 'ACCESS_REFUSED', /predeclared/);
+    expectEngineError(() => broker.declareExchange('amq.mine', 'fanout'), 'ACCESS_REFUSED', /reserved/);
+  });
+
+  it('exclusive consumers keep others out', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.consume('q', { exclusive: true }, () => {});
+    expectEngineError(() => broker.consume('q', {}, () => {}), 'ACCESS_REFUSED', /exclusive/);
+    expect(broker.queueInfo('q').consumers).toBe(1);
+  });
+});
+
+describe('queue management', () => {
+  it('purge removes ready and delayed messages, not unacked ones', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'fixed', delayMs: 100 } });
+    for (const m of ['a', 'b', 'c']) broker.publish('', 'q', m);
+    const held = broker.get('q')!;
+    broker.nack(broker.get('q')!.deliveryTag);
+    expect(broker.purgeQueue('q')).toBe(2);
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 0, delayed: 0, unacked: 1 });
+    broker.ack(held.deliveryTag);
+  });
+
+  it('delete removes bindings and messages; a generated name is unique', () => {
+    const { broker } = setup();
+    const { queue } = broker.declareQueue('');
+    expect(queue).toMatch(/^amq\.gen-/);
+    broker.bindQueue(queue, 'amq.fanout', '');
+    broker.publish('amq.fanout', '', 'x');
+    expect(broker.deleteQueue(queue)).toBe(1);
+    expect(broker.publish('amq.fanout', '', 'y').unroutable).toBe(true);
+    expect(broker.declareQueue('').queue).not.toBe(queue);
+  });
+
+  it('deleting with ifUnused or ifEmpty refuses a queue in use', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.publish('', 'q', 'x');
+    expectEngineError(() => broker.deleteQueue('q', { ifEmpty: true }), 'PRECONDITION_FAILED', /not empty/);
+    broker.consume('q', { prefetch: 0 }, () => {});
+    expectEngineError(() => broker.deleteQueue('q', { ifUnused: true }), 'PRECONDITION_FAILED', /in use/);
+  });
+});
+
+describe('observer', () => {
+  it('sees arrival, delivery, ack and dead-letter with virtual times', () => {
+    const events: string[] = [];
+    const { broker, loop } = setup({
+      enqueued: (q, _p, t) => events.push(`enqueued ${q} @${t}`),
+      delivered: (d, t) => events.push(`delivered ${d.queue} #${d.deliveryCount} @${t}`),
+      acked: (q, _p, t) => events.push(`acked ${q} @${t}`),
+      deadLettered: (q, _p, reason, t) => events.push(`dead ${q} ${reason} @${t}`),
+    });
+    broker.declareQueue('q', { messageTtlMs: 50 });
+    loop.run({ untilMs: 10 });
+    broker.publish('', 'q', 'a');
+    broker.publish('', 'q', 'b');
+    loop.run({ untilMs: 20 });
+    broker.ack(broker.get('q')!.deliveryTag);
+    loop.run();
+    expect(events).toEqual(['enqueued q @10', 'enqueued q @10', 'delivered q #1 @20', 'acked q @20', 'dead q expired @60']);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * queuelab's queue engine: an AMQP 0-9-1 style broker (RabbitMQ's words and behaviour) that takes
+ * its clock, randomness and storage as parameters, so it runs the same in real time and under the
+ * simulator.
+ */
+export { Broker } from './broker.ts';
+export { EngineError, type EngineErrorCode } from './errors.ts';
+export type { Clock, TimerId } from './clock.ts';
+export type { Random } from './random.ts';
+export type { Binding } from './routing/exchange.ts';
+export { RealClock } from './adapters/realClock.ts';
+export { CryptoRandom } from './adapters/cryptoRandom.ts';
+export type {
+  BrokerObserver,
+  BrokerOptions,
+  ConfirmCallback,
+  ConsumeOptions,
+  DeathEntry,
+  DeathReason,
+  Delivery,
+  ExchangeOptions,
+  ExchangeType,
+  HeaderValue,
+  MessageProperties,
+  OverflowPolicy,
+  PublishResult,
+  QueueInfo,
+  QueueOptions,
+  RetryPolicy,
+} from './types.ts';

@@ -1,0 +1,57 @@
+import type { TimerId } from '../clock.ts';
+import type { Consumer } from '../consumer.ts';
+import type { QueueOptions } from '../types.ts';
+import { DedupWindow } from './dedupWindow.ts';
+import { ExpiryHeap } from './expiryHeap.ts';
+import type { QueuedMessage } from './queuedMessage.ts';
+import { ReadyBuffer } from './readyBuffer.ts';
+
+/** A queue's state. The broker moves messages in and out; the queue keeps them in order. */
+export class Queue {
+  readonly ready: ReadyBuffer;
+  readonly expiry = new ExpiryHeap();
+  readonly dedup: DedupWindow | undefined;
+  readonly consumers: Consumer[] = [];
+  /** Round-robin position among consumers. */
+  nextConsumer = 0;
+  unackedCount = 0;
+  /** Messages waiting out a retry backoff. */
+  readonly delayed = new Set<QueuedMessage>();
+  /** Arrival counter: the seq of the next message. */
+  nextSeq = 0;
+  expiryTimer: TimerId = -1;
+  expiryTimerAtMs = Infinity;
+  /** Set while the queue waits in the broker's dispatch list. */
+  dispatchPending = false;
+  deleted = false;
+
+  constructor(
+    readonly name: string,
+    readonly options: QueueOptions,
+  ) {
+    this.ready = new ReadyBuffer(options.maxPriority !== undefined ? options.maxPriority + 1 : 1);
+    this.dedup = options.dedupWindowMs !== undefined ? new DedupWindow(options.dedupWindowMs) : undefined;
+  }
+
+  get durable(): boolean {
+    return this.options.durable === true;
+  }
+
+  /** The priority level a message lands on: 0 without one, clamped to maxPriority, 0 on a non-priority queue. */
+  levelOf(priority: number | undefined): number {
+    const max = this.options.maxPriority;
+    if (max === undefined || priority === undefined) return 0;
+    return priority > max ? max : priority;
+  }
+
+  /** Absolute expiry for a message arriving now: the lower of the queue's and the message's TTL wins. */
+  expiryFor(nowMs: number, expirationMs: number | undefined): number {
+    const queueTtl = this.options.messageTtlMs ?? Infinity;
+    const ttl = expirationMs === undefined ? queueTtl : Math.min(queueTtl, expirationMs);
+    return nowMs + ttl;
+  }
+
+  get isFull(): boolean {
+    return this.options.maxLength !== undefined && this.ready.count >= this.options.maxLength;
+  }
+}
