@@ -12,10 +12,20 @@ class TrieNode {
   readonly id: number;
   readonly children = new Map<string, TrieNode>();
   readonly queues = new Set<string>();
+  /** The match call that last visited this node, and which key positions it visited it at. */
+  visitEpoch = 0;
+  visitedPositions = 0;
   constructor(id: number) {
     this.id = id;
   }
 }
+
+/** Keys up to this many words remember visits in a bitmask on the node; longer ones in a Set. */
+const BITMASK_WORDS = 30;
+
+const NO_MEMO = 0;
+const BITMASK_MEMO = 1;
+type Memo = typeof NO_MEMO | typeof BITMASK_MEMO | Set<number>;
 
 export function splitWords(key: string): string[] {
   return key === '' ? [] : key.split('.');
@@ -25,6 +35,7 @@ export class TopicTrie {
   private nextId = 0;
   private readonly root = new TrieNode(this.nextId++);
   private hashNodes = 0;
+  private epoch = 0;
 
   /** Returns false if the queue was already bound with this key. */
   bind(bindingKey: string, queue: string): boolean {
@@ -65,28 +76,38 @@ export class TopicTrie {
   /** Adds the queues whose binding keys match `routingKey` to `out`. */
   match(routingKey: string, out: Set<string>): void {
     const words = splitWords(routingKey);
-    const seen = this.hashNodes > 0 ? new Set<number>() : undefined;
-    this.walk(this.root, words, 0, out, seen);
+    // Only a '#' can lead the walk to the same (node, position) twice; without one, nothing to remember.
+    const memo = this.hashNodes === 0 ? NO_MEMO : words.length <= BITMASK_WORDS ? BITMASK_MEMO : new Set<number>();
+    this.epoch++;
+    this.walk(this.root, words, 0, out, memo);
   }
 
-  private walk(node: TrieNode, words: string[], i: number, out: Set<string>, seen: Set<number> | undefined): void {
-    if (seen !== undefined) {
+  private walk(node: TrieNode, words: string[], i: number, out: Set<string>, memo: Memo): void {
+    if (memo === BITMASK_MEMO) {
+      if (node.visitEpoch !== this.epoch) {
+        node.visitEpoch = this.epoch;
+        node.visitedPositions = 0;
+      }
+      const bit = 1 << i;
+      if ((node.visitedPositions & bit) !== 0) return;
+      node.visitedPositions |= bit;
+    } else if (memo !== NO_MEMO) {
       const state = node.id * (words.length + 1) + i;
-      if (seen.has(state)) return;
-      seen.add(state);
+      if (memo.has(state)) return;
+      memo.add(state);
     }
     const hash = node.children.get('#');
-    if (hash !== undefined) for (let j = i; j <= words.length; j++) this.walk(hash, words, j, out, seen);
+    if (hash !== undefined) for (let j = i; j <= words.length; j++) this.walk(hash, words, j, out, memo);
     if (i === words.length) {
       for (const queue of node.queues) out.add(queue);
       return;
     }
     const star = node.children.get('*');
-    if (star !== undefined) this.walk(star, words, i + 1, out, seen);
+    if (star !== undefined) this.walk(star, words, i + 1, out, memo);
     const word = words[i]!;
     if (word !== '*' && word !== '#') {
       const exact = node.children.get(word);
-      if (exact !== undefined) this.walk(exact, words, i + 1, out, seen);
+      if (exact !== undefined) this.walk(exact, words, i + 1, out, memo);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { runBenchCases } from '../bench/benchmark.ts';
+import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
 import { parseCommandArgs } from './args.ts';
 
@@ -17,7 +18,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const cases = [kernelBench];
+  const cases = [kernelBench, engineMemoryBench, engineTopicBench];
   const results = [];
   for (const benchCase of cases) {
     process.stderr.write(`bench ${benchCase.name}…\n`);
