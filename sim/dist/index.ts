@@ -1,0 +1,13 @@
+export type { Distribution } from './distribution.ts';
+export { DistributionError } from './distribution.ts';
+export { deterministic } from './deterministic.ts';
+export { exponential } from './exponential.ts';
+export { uniform, uniformFromMoments } from './uniform.ts';
+export { erlang } from './erlang.ts';
+export { hyperexponential } from './hyperexponential.ts';
+export { lognormal } from './lognormal.ts';
+export { gammaDistribution } from './gamma.ts';
+export { weibull, weibullFromMoments } from './weibull.ts';
+export { empirical } from './empirical.ts';
+export { trace } from './trace.ts';
+export { DistributionSpec, makeDistribution } from './spec.ts';
