@@ -1,0 +1,203 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { StorageError, type Done, type Storage } from '../storage.ts';
+
+type Op =
+  | { kind: 'append'; data: Uint8Array; done: Done }
+  | { kind: 'sync'; done: Done }
+  | { kind: 'truncate'; size: number; done: Done };
+
+interface OpenFile {
+  fd: number;
+  queue: Op[];
+  busy: boolean;
+  /** Created since the directory was last synced: its name is not durable yet. */
+  needsDirectorySync: boolean;
+}
+
+/**
+ * Storage on real files in one directory. Appends go through an O_APPEND descriptor; `sync` is
+ * `fdatasync`, plus an fsync of the directory if the file was created since, so a new segment's
+ * name survives a crash too. Operations on a file run one at a time in order; appends that queue up
+ * behind a busy file are joined into one write (fewer syscalls under load).
+ */
+export class FileStorage implements Storage {
+  private readonly files = new Map<string, OpenFile>();
+  private readonly opening = new Map<string, Done[]>();
+
+  constructor(readonly dir: string) {}
+
+  append(file: string, data: Uint8Array, done: Done): void {
+    this.enqueue(file, { kind: 'append', data, done });
+  }
+
+  sync(file: string, done: Done): void {
+    this.enqueue(file, { kind: 'sync', done });
+  }
+
+  truncate(file: string, size: number, done: Done): void {
+    this.enqueue(file, { kind: 'truncate', size, done });
+  }
+
+  read(file: string, done: (error: Error | null, data: Uint8Array | null) => void): void {
+    const target = this.checkedPath(file, (error) => done(error, null));
+    if (target === undefined) return;
+    fs.readFile(target, (error, data) => {
+      if (error) done(wrap(error, `read ${file}`), null);
+      else done(null, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+  }
+
+  list(done: (error: Error | null, files: string[]) => void): void {
+    fs.readdir(this.dir, { withFileTypes: true }, (error, entries) => {
+      if (error) done(wrap(error, `list ${this.dir}`), []);
+      else done(null, entries.filter((e) => e.isFile()).map((e) => e.name).sort());
+    });
+  }
+
+  delete(file: string, done: Done): void {
+    const target = this.checkedPath(file, done);
+    if (target === undefined) return;
+    const open = this.files.get(file);
+    const unlink = () =>
+      fs.unlink(target, (error) => {
+        if (error) return done(wrap(error, `delete ${file}`));
+        this.syncDirectory(done);
+      });
+    if (open === undefined) return unlink();
+    // Let the file's queued operations finish first, then close it.
+    this.enqueue(file, {
+      kind: 'sync',
+      done: (error) => {
+        if (error) return done(error);
+        this.files.delete(file);
+        fs.close(open.fd, () => unlink());
+      },
+    });
+  }
+
+  /** Closes every descriptor (pending operations complete first). */
+  close(done: Done): void {
+    const open = [...this.files.entries()];
+    if (open.length === 0) return done(null);
+    let left = open.length;
+    let failure: Error | null = null;
+    for (const [name, file] of open) {
+      this.enqueue(name, {
+        kind: 'sync',
+        done: (error) => {
+          failure ??= error;
+          this.files.delete(name);
+          fs.close(file.fd, () => {
+            if (--left === 0) done(failure);
+          });
+        },
+      });
+    }
+  }
+
+  /** The file's path, or undefined after reporting an invalid name to `fail` (asynchronously, as errors always are). */
+  private checkedPath(file: string, fail: (error: Error) => void): string | undefined {
+    if (typeof file === 'string' && file !== '' && file !== '.' && file !== '..' && !file.includes('/') && !file.includes('\\')) {
+      return path.join(this.dir, file);
+    }
+    setImmediate(() => fail(new StorageError(`invalid file name '${file}'`)));
+    return undefined;
+  }
+
+  private enqueue(name: string, op: Op): void {
+    const file = this.files.get(name);
+    if (file !== undefined) {
+      file.queue.push(op);
+      this.pump(file, name);
+      return;
+    }
+    const waiting = this.opening.get(name);
+    const run: Done = (error) => {
+      if (error) return op.done(error);
+      const opened = this.files.get(name)!;
+      opened.queue.push(op);
+      this.pump(opened, name);
+    };
+    if (waiting !== undefined) {
+      waiting.push(run);
+      return;
+    }
+    const target = this.checkedPath(name, op.done);
+    if (target === undefined) return;
+    this.opening.set(name, [run]);
+    const existed = fs.existsSync(target);
+    fs.open(target, 'a+', (error, fd) => {
+      const callbacks = this.opening.get(name)!;
+      this.opening.delete(name);
+      if (!error) this.files.set(name, { fd, queue: [], busy: false, needsDirectorySync: !existed });
+      for (const callback of callbacks) callback(error ? wrap(error, `open ${name}`) : null);
+    });
+  }
+
+  private pump(file: OpenFile, name: string): void {
+    if (file.busy || file.queue.length === 0) return;
+    file.busy = true;
+    const op = file.queue[0]!;
+    const finish = (error: Error | null, count: number) => {
+      const finished = file.queue.splice(0, count);
+      file.busy = false;
+      for (const f of finished) f.done(error);
+      this.pump(file, name);
+    };
+    if (op.kind === 'append') {
+      // Join the appends at the front of the queue into one write.
+      let count = 1;
+      let bytes = op.data.byteLength;
+      while (count < file.queue.length && file.queue[count]!.kind === 'append') {
+        bytes += (file.queue[count] as { data: Uint8Array }).data.byteLength;
+        count++;
+      }
+      const data = count === 1 ? op.data : concat(file.queue.slice(0, count) as { data: Uint8Array }[], bytes);
+      writeAll(file.fd, data, (error) => finish(error ? wrap(error, `append ${name}`) : null, count));
+    } else if (op.kind === 'sync') {
+      fs.fdatasync(file.fd, (error) => {
+        if (error) return finish(wrap(error, `sync ${name}`), 1);
+        if (!file.needsDirectorySync) return finish(null, 1);
+        this.syncDirectory((dirError) => {
+          if (!dirError) file.needsDirectorySync = false;
+          finish(dirError, 1);
+        });
+      });
+    } else {
+      fs.ftruncate(file.fd, op.size, (error) => {
+        if (error) return finish(wrap(error, `truncate ${name}`), 1);
+        fs.fdatasync(file.fd, (syncError) => finish(syncError ? wrap(syncError, `truncate ${name}`) : null, 1));
+      });
+    }
+  }
+
+  private syncDirectory(done: Done): void {
+    fs.open(this.dir, 'r', (error, fd) => {
+      if (error) return done(wrap(error, `open directory ${this.dir}`));
+      fs.fsync(fd, (syncError) => fs.close(fd, () => done(syncError ? wrap(syncError, `sync directory ${this.dir}`) : null)));
+    });
+  }
+}
+
+function writeAll(fd: number, data: Uint8Array, done: (error: NodeJS.ErrnoException | null) => void, offset = 0): void {
+  fs.write(fd, data, offset, data.byteLength - offset, null, (error, written) => {
+    if (error) return done(error);
+    if (offset + written < data.byteLength) return writeAll(fd, data, done, offset + written);
+    done(null);
+  });
+}
+
+function concat(chunks: { data: Uint8Array }[], bytes: number): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let at = 0;
+  for (const { data } of chunks) {
+    out.set(data, at);
+    at += data.byteLength;
+  }
+  return out;
+}
+
+function wrap(error: NodeJS.ErrnoException, what: string): StorageError {
+  return new StorageError(`${what}: ${error.code ?? ''} ${error.message}`.trim());
+}

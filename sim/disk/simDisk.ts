@@ -1,0 +1,223 @@
+import type { Clock } from '../../engine/clock.ts';
+import type { Random } from '../../engine/random.ts';
+import { StorageError, type Done, type Storage } from '../../engine/storage.ts';
+import { deterministic } from '../dist/deterministic.ts';
+import type { Distribution } from '../dist/distribution.ts';
+
+export interface SimDiskOptions {
+  /** Time for one append to land in the page cache. */
+  writeLatencyMs?: Distribution;
+  /** Time for one fdatasync. */
+  syncLatencyMs?: Distribution;
+  /** Time for a read, a truncate or a delete. */
+  readLatencyMs?: Distribution;
+  /** Chance that a crash leaves a torn prefix of the first unsynced write behind (default 0.5). */
+  tearProbability?: number;
+}
+
+interface Chunk {
+  data: Uint8Array;
+}
+
+class SimFile {
+  /** What reads see: every completed append. */
+  content = new Uint8Array(256);
+  length = 0;
+  /** Bytes that survive a crash. */
+  syncedLength = 0;
+  /** The file's name survives a crash (it was synced once). */
+  durable = false;
+  /** Appends not yet covered by a sync, in issue order, completed or not. */
+  unsynced: Chunk[] = [];
+  busyUntilMs = 0;
+
+  appendBytes(data: Uint8Array): void {
+    if (this.length + data.byteLength > this.content.byteLength) {
+      let capacity = this.content.byteLength * 2;
+      while (capacity < this.length + data.byteLength) capacity *= 2;
+      const bigger = new Uint8Array(capacity);
+      bigger.set(this.content.subarray(0, this.length));
+      this.content = bigger;
+    }
+    this.content.set(data, this.length);
+    this.length += data.byteLength;
+  }
+}
+
+/**
+ * An in-memory disk for the simulator, implementing the engine's Storage seam. Each file runs its
+ * operations one at a time in issue order; each takes a latency drawn from the options'
+ * distributions and completes through a timer on the simulator's clock (never synchronously).
+ *
+ * `crash()` is a power cut: every write not covered by a completed sync is lost, except that with
+ * `tearProbability` a random-length prefix of the first unsynced write survives (a torn write);
+ * files never synced vanish; callbacks still pending never fire. `corrupt()` flips a byte at rest,
+ * for tests of mid-log corruption; `stall()` holds every operation back until a time (a stalled
+ * fsync, a saturated device).
+ */
+export class SimDisk implements Storage {
+  private readonly files = new Map<string, SimFile>();
+  private readonly writeLatency: Distribution;
+  private readonly syncLatency: Distribution;
+  private readonly readLatency: Distribution;
+  private readonly tearProbability: number;
+  /** Bumped by crash(): completions scheduled before it are ignored. */
+  private generation = 0;
+  private stalledUntilMs = 0;
+  /** Multiplies every latency (1 = as configured); a fault plan can slow the disk down. */
+  latencyFactor = 1;
+  /** Counters for reports: operations and bytes. */
+  readonly stats = { appends: 0, syncs: 0, bytesAppended: 0, reads: 0, crashes: 0, tornWrites: 0 };
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly random: Random,
+    options: SimDiskOptions = {},
+  ) {
+    this.writeLatency = options.writeLatencyMs ?? deterministic(0);
+    this.syncLatency = options.syncLatencyMs ?? deterministic(0);
+    this.readLatency = options.readLatencyMs ?? deterministic(0);
+    this.tearProbability = options.tearProbability ?? 0.5;
+  }
+
+  append(file: string, data: Uint8Array, done: Done): void {
+    if (!this.validName(file, done)) return;
+    const f = this.fileFor(file);
+    const chunk: Chunk = { data: data.slice() }; // the caller may reuse its buffer
+    f.unsynced.push(chunk);
+    this.stats.appends++;
+    this.stats.bytesAppended += data.byteLength;
+    this.schedule(f, this.writeLatency, () => {
+      f.appendBytes(chunk.data);
+      done(null);
+    });
+  }
+
+  sync(file: string, done: Done): void {
+    if (!this.validName(file, done)) return;
+    const f = this.files.get(file);
+    if (f === undefined) return this.later(() => done(new StorageError(`sync ${file}: no such file`)));
+    this.stats.syncs++;
+    // The sync covers the appends issued before it, not those issued while it runs.
+    const lastCovered = f.unsynced[f.unsynced.length - 1];
+    this.schedule(f, this.syncLatency, () => {
+      // FIFO: every append issued before this sync has completed by now, and none after it has.
+      f.syncedLength = f.length;
+      const covered = lastCovered === undefined ? 0 : f.unsynced.indexOf(lastCovered) + 1;
+      f.unsynced.splice(0, covered);
+      f.durable = true;
+      done(null);
+    });
+  }
+
+  read(file: string, done: (error: Error | null, data: Uint8Array | null) => void): void {
+    const f = this.files.get(file);
+    if (f === undefined) return this.later(() => done(new StorageError(`read ${file}: no such file`), null));
+    this.stats.reads++;
+    this.schedule(f, this.readLatency, () => done(null, f.content.slice(0, f.length)));
+  }
+
+  truncate(file: string, size: number, done: Done): void {
+    const f = this.files.get(file);
+    if (f === undefined) return this.later(() => done(new StorageError(`truncate ${file}: no such file`)));
+    this.schedule(f, this.syncLatency, () => {
+      f.length = Math.min(f.length, size);
+      f.syncedLength = Math.min(f.syncedLength, f.length);
+      f.unsynced = [];
+      if (f.length > f.syncedLength) f.unsynced.push({ data: f.content.slice(f.syncedLength, f.length) });
+      f.durable = true;
+      done(null);
+    });
+  }
+
+  list(done: (error: Error | null, files: string[]) => void): void {
+    this.later(() => done(null, [...this.files.keys()].sort()));
+  }
+
+  delete(file: string, done: Done): void {
+    const f = this.files.get(file);
+    if (f === undefined) return this.later(() => done(new StorageError(`delete ${file}: no such file`)));
+    this.schedule(f, this.syncLatency, () => {
+      this.files.delete(file);
+      done(null);
+    });
+  }
+
+  /** A power cut. See the class comment. */
+  crash(): void {
+    this.generation++;
+    this.stats.crashes++;
+    for (const [name, f] of this.files) {
+      if (!f.durable) {
+        this.files.delete(name);
+        continue;
+      }
+      const first = f.unsynced[0];
+      f.length = f.syncedLength;
+      if (first !== undefined && this.random.next() < this.tearProbability) {
+        const keep = Math.floor(this.random.next() * first.data.byteLength);
+        if (keep > 0) {
+          f.appendBytes(first.data.subarray(0, keep));
+          f.syncedLength = f.length;
+          this.stats.tornWrites++;
+        }
+      }
+      f.unsynced = [];
+      f.busyUntilMs = 0;
+    }
+  }
+
+  /** Flips the bits of the byte at `offset` of `file`, synced content included. */
+  corrupt(file: string, offset: number): void {
+    const f = this.files.get(file);
+    if (f === undefined || offset < 0 || offset >= f.length) throw new RangeError(`corrupt: ${file} has no byte ${offset}`);
+    f.content[offset] = f.content[offset]! ^ 0xff;
+  }
+
+  /** No operation starts before `untilMs`. */
+  stall(untilMs: number): void {
+    this.stalledUntilMs = Math.max(this.stalledUntilMs, untilMs);
+  }
+
+  /** Bytes that would survive a crash now, per file (for tests and reports). */
+  durableBytes(): Map<string, number> {
+    return new Map([...this.files].filter(([, f]) => f.durable).map(([name, f]) => [name, f.syncedLength]));
+  }
+
+  /** Total bytes held, as reads see them. */
+  get usedBytes(): number {
+    let total = 0;
+    for (const f of this.files.values()) total += f.length;
+    return total;
+  }
+
+  private validName(file: string, done: Done): boolean {
+    if (typeof file === 'string' && file !== '' && !file.includes('/') && file !== '.' && file !== '..') return true;
+    this.later(() => done(new StorageError(`invalid file name '${file}'`)));
+    return false;
+  }
+
+  private fileFor(name: string): SimFile {
+    let f = this.files.get(name);
+    if (f === undefined) this.files.set(name, (f = new SimFile()));
+    return f;
+  }
+
+  private schedule(f: SimFile, latency: Distribution, effect: () => void): void {
+    const generation = this.generation;
+    const start = Math.max(this.clock.now(), f.busyUntilMs, this.stalledUntilMs);
+    const end = start + latency.sample(this.random) * this.latencyFactor;
+    f.busyUntilMs = end;
+    this.clock.setTimer(end, () => {
+      if (generation === this.generation) effect();
+    });
+  }
+
+  private later(effect: () => void): void {
+    const generation = this.generation;
+    this.clock.setTimer(this.clock.now(), () => {
+      if (generation === this.generation) effect();
+    });
+  }
+}
+
