@@ -1,8 +1,14 @@
 import { CryptoRandom } from './adapters/cryptoRandom.ts';
+import { FileStorage } from './adapters/fileStorage.ts';
 import { RealClock } from './adapters/realClock.ts';
 import type { Clock } from './clock.ts';
 import { Channel, Consumer, type UnackedDelivery } from './consumer.ts';
+import { bindingRecord, Durability } from './durable/durability.ts';
+import { DEFAULT_LOG_POLICY, type FsyncPolicy, type LogPolicy } from './durable/messageLog.ts';
+import type { Topology } from './durable/records.ts';
+import { recoverLog, type RecoveredLog, type RecoveryReport } from './durable/recovery.ts';
 import { EngineError } from './errors.ts';
+import type { Storage } from './storage.ts';
 import { firstDifference, parseConsumeOptions, parseExchangeOptions, parseQueueOptions } from './options.ts';
 import { retryDelayMs } from './queue/backoff.ts';
 import { Queue } from './queue/queue.ts';
@@ -41,6 +47,26 @@ const NO_DEATHS: readonly DeathEntry[] = Object.freeze([]);
 const textEncoder = new TextEncoder();
 
 type EnqueueOutcome = 'accepted' | 'rejected' | 'duplicate';
+
+/** A broker whose durable state lives in `storage` (see Broker.recover). */
+export interface DurableBrokerOptions extends BrokerOptions {
+  storage: Storage;
+  /** `always`: confirm after fsync (group commit); `batch`: fsync every batchMs / batchRecords; `never`: confirm on write. */
+  fsync?: FsyncPolicy;
+  batchMs?: number;
+  batchRecords?: number;
+  /** Roll to a new log segment at this size (default 16 MiB). */
+  segmentBytes?: number;
+  /** Copy live messages forward once there are more segments than this (default 8). */
+  maxSegments?: number;
+}
+
+/** A broker on real files in `dir`, with the real clock (see Broker.open). */
+export interface OpenOptions extends Omit<DurableBrokerOptions, 'storage' | 'clock'> {
+  dir: string;
+}
+
+export type PublishOutcome = PublishResult & { ack: boolean };
 type ReturnCause = 'failure' | 'consumer-gone';
 
 /**
@@ -73,6 +99,9 @@ export class Broker {
   private readonly routeScratch = new Set<string>();
   private deadLetterDepth = 0;
   private closed = false;
+  private durability: Durability | undefined;
+  /** What recovery found, for a broker opened from storage. */
+  recoveryReport: RecoveryReport | undefined;
 
   constructor(options: BrokerOptions = {}) {
     this.clock = options.clock ?? new RealClock();
@@ -80,6 +109,42 @@ export class Broker {
     this.observer = options.observer;
     this.exchanges.set('', new Exchange('', 'direct', true, undefined));
     for (const [name, type] of PREDECLARED) this.exchanges.set(name, new Exchange(name, type, true, undefined));
+  }
+
+  /**
+   * A durable broker recovered from `options.storage`: replays the log (checking every record),
+   * restores durable exchanges, queues, bindings and every unsettled persistent message in its
+   * order and priority (delivered-but-unacked ones come back redelivered), then logs from a fresh
+   * segment. Completes through the callback, so it runs unchanged in virtual time.
+   */
+  static recover(options: DurableBrokerOptions, done: (error: Error | null, broker: Broker | null) => void): void {
+    const policy = logPolicy(options);
+    const broker = new Broker(options);
+    const startedMs = broker.clock.now();
+    recoverLog(options.storage, (error, recovered) => {
+      if (error || recovered === null) return done(error ?? new Error('recovery returned nothing'), null);
+      try {
+        broker.restore(recovered, options.storage, policy);
+      } catch (restoreError) {
+        return done(restoreError as Error, null);
+      }
+      broker.recoveryReport = { ...recovered.report, durationMs: broker.clock.now() - startedMs };
+      done(null, broker);
+    });
+  }
+
+  /** Opens (or creates) a durable broker on real files in `dir`, with the real clock. */
+  static open(options: OpenOptions): Promise<Broker> {
+    const { dir, ...rest } = options;
+    return new Promise((resolve, reject) => {
+      let storage: FileStorage;
+      try {
+        storage = new FileStorage(dir);
+      } catch (error) {
+        return reject(error);
+      }
+      Broker.recover({ ...rest, storage }, (error, broker) => (error || broker === null ? reject(error) : resolve(broker)));
+    });
   }
 
   // ─── topology ──────────────────────────────────────────────────────────────
@@ -105,6 +170,7 @@ export class Broker {
     }
     if (name === '' || name.startsWith('amq.')) throw new EngineError('ACCESS_REFUSED', `exchange name '${name}' is reserved`);
     this.exchanges.set(name, new Exchange(name, type, parsed.durable === true, parsed.alternateExchange));
+    if (parsed.durable === true) this.durability?.declaredExchange(name, type, parsed.alternateExchange);
   }
 
   deleteExchange(name: string, options: { ifUnused?: boolean } = {}): void {
@@ -115,6 +181,7 @@ export class Broker {
       throw new EngineError('PRECONDITION_FAILED', `exchange '${name}' in use: it has ${exchange.bindingCount} bindings`);
     }
     this.exchanges.delete(name);
+    if (exchange.durable) this.durability?.deletedExchange(name);
   }
 
   /** Declares a queue (idempotent with the same options). An empty name asks for a generated one. */
@@ -140,6 +207,7 @@ export class Broker {
       }
     } else {
       this.queues.set(queueName, new Queue(queueName, parsed));
+      if (parsed.durable === true) this.durability?.declaredQueue(queueName, parsed);
     }
     const queue = this.queues.get(queueName)!;
     return { queue: queueName, messageCount: queue.ready.count, consumerCount: queue.consumers.length };
@@ -148,14 +216,18 @@ export class Broker {
   bindQueue(queue: string, exchange: string, bindingKey: string, args: Record<string, HeaderValue> = {}): void {
     this.checkOpen();
     const [target, source] = this.bindingEnds(queue, exchange, bindingKey, args, 'bindQueue');
-    source.bind(target.name, bindingKey, args);
+    if (source.bind(target.name, bindingKey, args) && target.durable && source.durable) {
+      this.durability?.bound(bindingRecord(target.name, exchange, bindingKey, args));
+    }
   }
 
   /** Removes a binding; removing one that does not exist is not an error (as in AMQP). */
   unbindQueue(queue: string, exchange: string, bindingKey: string, args: Record<string, HeaderValue> = {}): void {
     this.checkOpen();
     const [target, source] = this.bindingEnds(queue, exchange, bindingKey, args, 'unbindQueue');
-    source.unbind(target.name, bindingKey, args);
+    if (source.unbind(target.name, bindingKey, args) && target.durable && source.durable) {
+      this.durability?.unbound(bindingRecord(target.name, exchange, bindingKey, args));
+    }
   }
 
   /** Deletes a queue, its bindings and its messages; its consumers are cancelled. Returns the ready count it had. */
@@ -169,16 +241,23 @@ export class Broker {
       throw new EngineError('PRECONDITION_FAILED', `queue '${name}' not empty: it has ${queue.ready.count} ready messages`);
     }
     const count = queue.ready.count;
+    const logged: QueuedMessage[] = [];
+    this.forEachMessageOf(queue, (message) => message.logId >= 0 && logged.push(message));
     for (const exchange of this.exchanges.values()) exchange.unbindQueue(name);
     for (const consumer of [...queue.consumers]) this.detachConsumer(consumer, false);
     const gets = this.getChannel.unacked;
     for (let i = 0; i < gets.length; i++) {
       const record = gets.at(i)!;
-      if (record.queue === queue && !record.settled) this.forgetUnacked(record);
+      if (record.queue === queue && !record.settled) {
+        this.forgetUnacked(record);
+        record.message.state = GONE;
+      }
     }
-    this.discardWaiting(queue);
+    this.getChannel.dropSettledFront();
+    this.discardWaiting(queue, 'forget');
     queue.deleted = true;
     this.queues.delete(name);
+    if (queue.durable) this.durability?.deletedQueue(name, logged);
     return count;
   }
 
@@ -187,7 +266,7 @@ export class Broker {
     this.checkOpen();
     const queue = this.queue(name, 'purgeQueue');
     const count = queue.ready.count + queue.delayed.size;
-    this.discardWaiting(queue);
+    this.discardWaiting(queue, 'retire');
     return count;
   }
 
@@ -215,6 +294,7 @@ export class Broker {
     if (!(bytes instanceof Uint8Array)) throw new EngineError('INVALID_ARGUMENT', 'publish: body must be a Uint8Array or a string');
     const targets = this.route(source, routingKey, properties.headers);
     const result: PublishResult = { queues: [], rejected: [], duplicates: [], unroutable: targets.length === 0 };
+    const loggedBefore = this.durability?.log.lastSeq ?? 0;
     for (const name of targets) {
       const queue = this.queues.get(name)!;
       const outcome = this.enqueue(queue, bytes, properties, exchange, routingKey, NO_DEATHS);
@@ -223,8 +303,29 @@ export class Broker {
       else result.duplicates.push(name);
     }
     this.runDispatch();
-    onConfirm?.(result.rejected.length === 0);
+    if (onConfirm !== undefined) {
+      // A refusal is known at once; an acceptance waits until what it wrote is as durable as promised.
+      if (result.rejected.length > 0) onConfirm(false);
+      else if (this.durability === undefined || !this.durability.whenDurable(loggedBefore, onConfirm)) onConfirm(true);
+    }
     return result;
+  }
+
+  /** `publish` with the confirm as a Promise, for real-mode code: resolves once confirmed (`ack` false if refused). */
+  publishAndConfirm(exchange: string, routingKey: string, body: Uint8Array | string, properties: MessageProperties = {}): Promise<PublishOutcome> {
+    return new Promise((resolve, reject) => {
+      let result: PublishResult | undefined;
+      let ack: boolean | undefined;
+      try {
+        result = this.publish(exchange, routingKey, body, properties, (confirmed) => {
+          ack = confirmed;
+          if (result !== undefined) resolve({ ...result, ack });
+        });
+      } catch (error) {
+        return reject(error);
+      }
+      if (ack !== undefined) resolve({ ...result, ack });
+    });
   }
 
   // ─── consuming ─────────────────────────────────────────────────────────────
@@ -273,6 +374,7 @@ export class Broker {
     this.checkOpen();
     for (const record of this.settleable(deliveryTag, options.multiple === true, 'ack')) {
       this.forgetUnacked(record);
+      this.retire(record.message);
       this.observer?.acked?.(record.queue.name, record.message.properties, this.clock.now());
       this.requestDispatch(record.queue);
     }
@@ -310,11 +412,48 @@ export class Broker {
     return this.exchange(exchange, 'bindingsOf').bindings();
   }
 
-  /** Stops every timer. The broker refuses further calls. */
-  close(): void {
-    if (this.closed) return;
-    for (const queue of this.queues.values()) this.discardWaiting(queue, false);
+  /**
+   * Shuts down: stops every timer and, for a durable broker, syncs the log and closes its files
+   * before calling `done`. The broker refuses further calls.
+   */
+  close(done?: (error: Error | null) => void): void {
+    if (this.closed) return done?.(null);
+    this.stopTimers();
     this.closed = true;
+    const durability = this.durability;
+    if (durability === undefined) return done?.(null);
+    durability.log.syncAll((error) => {
+      durability.log.stop();
+      const storage = this.storage as { close?: (cb: (e: Error | null) => void) => void } | undefined;
+      if (storage?.close !== undefined) storage.close((closeError) => done?.(error ?? closeError));
+      else done?.(error);
+    });
+  }
+
+  /**
+   * Stops dead, as a crashed process would: no more timers, writes, syncs or callbacks, nothing
+   * flushed. What was not yet durable is the storage's to keep or lose. For the simulator.
+   */
+  kill(): void {
+    if (this.closed) return;
+    this.stopTimers();
+    this.durability?.log.stop();
+    this.closed = true;
+  }
+
+  /**
+   * Calls back once every change made so far (publishes, acks, topology) is as durable as the fsync
+   * policy promises — a barrier, like waiting for a confirm. Immediately for an in-memory broker.
+   */
+  afterDurable(callback: (ok: boolean) => void): void {
+    const log = this.durability?.log;
+    if (log === undefined) return callback(true);
+    log.whenDurable(log.lastSeq, callback);
+  }
+
+  /** The storage error that stopped the durable log, if any (every confirm since is negative). */
+  get storageError(): Error | null {
+    return this.durability?.log.failed ?? null;
   }
 
   // ─── internals ─────────────────────────────────────────────────────────────
@@ -361,6 +500,7 @@ export class Broker {
     }
     const message = this.newMessage(queue, body, properties, exchange, routingKey, deaths, now);
     queue.ready.pushBack(message);
+    if (properties.persistent === true && queue.durable) this.durability?.enqueued(queue.name, message);
     this.observer?.enqueued?.(queue.name, properties, now);
     if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
     const maxLength = queue.options.maxLength;
@@ -451,12 +591,13 @@ export class Broker {
     };
     const now = this.clock.now();
     if (autoAck) {
-      message.state = GONE;
+      this.retire(message);
       this.observer?.delivered?.(delivery, now);
       this.observer?.acked?.(queue.name, message.properties, now);
       return delivery;
     }
     message.state = UNACKED;
+    if (message.logId >= 0) this.durability?.delivered(message);
     const record: UnackedDelivery = { tag: deliveryTag, message, queue, channel, settled: false };
     this.unacked.set(deliveryTag, record);
     channel.unacked.pushBack(record);
@@ -484,14 +625,19 @@ export class Broker {
     return records;
   }
 
-  /** Takes a delivery out of the unacked set (and its channel's count). */
+  /** Takes a delivery out of the unacked set (and its channel's count); the caller says where the message goes. */
   private forgetUnacked(record: UnackedDelivery): void {
     this.unacked.delete(record.tag);
     record.settled = true;
     record.channel.count--;
     record.queue.unackedCount--;
-    record.message.state = GONE;
     record.channel.dropSettledFront();
+  }
+
+  /** The message leaves its queue for good; a logged one gets its Settle record. */
+  private retire(message: QueuedMessage): void {
+    message.state = GONE;
+    if (message.logId >= 0) this.durability?.retired(message);
   }
 
   private settleNegatively(records: UnackedDelivery[], requeue: boolean): void {
@@ -517,7 +663,10 @@ export class Broker {
       a.queue === b.queue ? b.message.seq - a.message.seq : a.queue.name < b.queue.name ? -1 : 1,
     );
     for (const { queue, message } of ordered) {
-      if (queue.deleted) continue;
+      if (queue.deleted) {
+        message.state = GONE;
+        continue;
+      }
       const limit = queue.options.deliveryLimit;
       if (limit !== undefined && message.deliveryCount > limit) {
         this.deadLetter(queue, message, 'delivery_limit');
@@ -561,6 +710,15 @@ export class Broker {
     const now = this.clock.now();
     message.state = GONE;
     this.observer?.deadLettered?.(queue.name, message.properties, reason, now);
+    // Settle the original after its dead-letter copies are logged: a crash in between duplicates, never loses.
+    try {
+      this.republishDead(queue, message, reason, now);
+    } finally {
+      this.retire(message);
+    }
+  }
+
+  private republishDead(queue: Queue, message: QueuedMessage, reason: DeathReason, now: number): void {
     const dlxName = queue.options.deadLetterExchange;
     if (dlxName === undefined) return;
     const dlx = this.exchanges.get(dlxName);
@@ -633,19 +791,83 @@ export class Broker {
     this.runDispatch();
   }
 
-  /** Drops every ready and delayed message of `queue` and stops its timers. */
-  private discardWaiting(queue: Queue, rescheduleExpiry = true): void {
-    for (const message of queue.ready.messages()) message.state = GONE;
+  /**
+   * Drops every ready and delayed message of `queue` and stops its timers. `retire` logs each
+   * one's settlement (a purge); `forget` does not (the queue's deletion is logged instead).
+   */
+  private discardWaiting(queue: Queue, mode: 'retire' | 'forget'): void {
+    const leave = (message: QueuedMessage) => (mode === 'retire' ? this.retire(message) : (message.state = GONE));
+    for (const message of [...queue.ready.messages()]) leave(message);
     queue.ready.clear();
     for (const message of queue.delayed) {
       this.clock.cancelTimer(message.delayTimer);
-      message.state = GONE;
+      leave(message);
     }
     queue.delayed.clear();
     if (queue.expiryTimer !== -1) this.clock.cancelTimer(queue.expiryTimer);
     queue.expiryTimer = -1;
     queue.expiryTimerAtMs = Infinity;
-    if (rescheduleExpiry) this.scheduleExpiry(queue);
+    if (mode === 'retire') this.scheduleExpiry(queue);
+  }
+
+  /** Cancels every timer the broker owns, leaving its state as it is. */
+  private stopTimers(): void {
+    for (const queue of this.queues.values()) {
+      if (queue.expiryTimer !== -1) this.clock.cancelTimer(queue.expiryTimer);
+      queue.expiryTimer = -1;
+      queue.expiryTimerAtMs = Infinity;
+      for (const message of queue.delayed) this.clock.cancelTimer(message.delayTimer);
+    }
+  }
+
+  private forEachMessageOf(queue: Queue, visit: (message: QueuedMessage) => void): void {
+    for (const message of queue.ready.messages()) visit(message);
+    for (const message of queue.delayed) visit(message);
+    for (const record of this.unacked.values()) if (record.queue === queue) visit(record.message);
+  }
+
+  /** The durable topology: what a new log segment starts with. */
+  private durableTopology(): Topology {
+    const exchanges = [...this.exchanges.values()].filter((e) => e.durable && e.name !== '' && !e.name.startsWith('amq.'));
+    const queues = [...this.queues.values()].filter((q) => q.durable);
+    const durableExchange = (name: string) => this.exchanges.get(name)?.durable === true;
+    return {
+      exchanges: exchanges.map((e) => (e.alternateExchange === undefined ? { name: e.name, type: e.type } : { name: e.name, type: e.type, alternateExchange: e.alternateExchange })),
+      queues: queues.map((q) => ({ name: q.name, options: q.options })),
+      bindings: [...this.exchanges.values()]
+        .filter((e) => durableExchange(e.name))
+        .flatMap((e) => e.bindings().filter((b) => this.queues.get(b.queue)?.durable === true).map((b) => bindingRecord(b.queue, e.name, b.bindingKey, b.args))),
+    };
+  }
+
+  private storage: Storage | undefined;
+
+  /** Rebuilds state from a recovered log, then starts logging to a fresh segment. */
+  private restore(recovered: RecoveredLog, storage: Storage, policy: LogPolicy): void {
+    for (const e of recovered.topology.exchanges) {
+      this.exchanges.set(e.name, new Exchange(e.name, e.type, true, e.alternateExchange));
+    }
+    for (const q of recovered.topology.queues) this.queues.set(q.name, new Queue(q.name, q.options));
+    for (const b of recovered.topology.bindings) this.exchanges.get(b.exchange)?.bind(b.queue, b.bindingKey, b.args);
+    for (const [name, messages] of recovered.messages) {
+      const queue = this.queues.get(name)!;
+      for (const m of messages) {
+        const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, this.clock.now(), m.expiresAtMs, m.deaths);
+        message.deliveryCount = m.deliveryCount;
+        message.logId = m.logId;
+        message.segment = m.segment;
+        queue.ready.pushBack(message);
+        queue.nextSeq = Math.max(queue.nextSeq, m.seq + 1);
+        if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
+      }
+    }
+    this.storage = storage;
+    this.durability = new Durability(storage, this.clock, policy, recovered.segments, recovered.nextSegment, recovered.nextLogId, {
+      topology: () => this.durableTopology(),
+      forEachLoggedMessage: (visit) => {
+        for (const queue of this.queues.values()) if (queue.durable) this.forEachMessageOf(queue, (m) => m.logId >= 0 && visit(queue.name, m));
+      },
+    });
   }
 
   private detachConsumer(consumer: Consumer, requeue: boolean): void {
@@ -666,6 +888,8 @@ export class Broker {
     if (requeue) {
       this.returnToQueues(records, 'consumer-gone');
       this.requestDispatch(queue);
+    } else {
+      for (const record of records) record.message.state = GONE;
     }
   }
 
@@ -714,6 +938,22 @@ export class Broker {
   private checkOpen(): void {
     if (this.closed) throw new EngineError('BROKER_CLOSED', 'the broker is closed');
   }
+}
+
+function logPolicy(options: DurableBrokerOptions): LogPolicy {
+  const policy: LogPolicy = {
+    fsync: options.fsync ?? DEFAULT_LOG_POLICY.fsync,
+    batchMs: options.batchMs ?? DEFAULT_LOG_POLICY.batchMs,
+    batchRecords: options.batchRecords ?? DEFAULT_LOG_POLICY.batchRecords,
+    segmentBytes: options.segmentBytes ?? DEFAULT_LOG_POLICY.segmentBytes,
+    maxSegments: options.maxSegments ?? DEFAULT_LOG_POLICY.maxSegments,
+  };
+  if (!['always', 'batch', 'never'].includes(policy.fsync)) throw new EngineError('INVALID_ARGUMENT', `fsync must be always, batch or never, got '${policy.fsync}'`);
+  if (!(policy.batchMs > 0)) throw new EngineError('INVALID_ARGUMENT', `batchMs must be > 0, got ${policy.batchMs}`);
+  if (!(Number.isInteger(policy.batchRecords) && policy.batchRecords >= 1)) throw new EngineError('INVALID_ARGUMENT', `batchRecords must be a whole number ≥ 1, got ${policy.batchRecords}`);
+  if (!(policy.segmentBytes >= 1024)) throw new EngineError('INVALID_ARGUMENT', `segmentBytes must be ≥ 1024, got ${policy.segmentBytes}`);
+  if (!(Number.isInteger(policy.maxSegments) && policy.maxSegments >= 2)) throw new EngineError('INVALID_ARGUMENT', `maxSegments must be a whole number ≥ 2, got ${policy.maxSegments}`);
+  return policy;
 }
 
 function requireString(what: string, value: unknown): void {

@@ -3,10 +3,12 @@
  * callback so the simulator decides when — and whether — each one lands.
  *
  * Contract (the conformance suite in storage.conformance.ts checks both implementations):
- * - Operations on one file complete in the order they were issued.
+ * - Appends to one file complete in the order they were issued, and so do syncs.
  * - `append` completing means the bytes are readable (in the page cache), not that they survive a crash.
- * - `sync` completing means every append issued to that file before the sync survives a crash,
- *   and so does the file's existence.
+ * - `sync` completes after every append issued to that file before it, and then those appends (and
+ *   the file's existence) survive a crash. Appends issued after a sync do not wait for it, as a
+ *   write() does not wait for another thread's fdatasync; they may complete first and are not covered.
+ * - `read`, `truncate` and `delete` wait for everything issued to the file before them.
  * - `read` returns the file's whole content as the appends that completed left it.
  * - `truncate` and `delete` are durable when they complete.
  * - Errors are passed to the callback, never thrown.

@@ -10,7 +10,11 @@ type Op =
 interface OpenFile {
   fd: number;
   queue: Op[];
+  /** An append or a truncate is running. */
   busy: boolean;
+  /** Syncs whose appends are done, run one at a time beside later appends. */
+  syncs: Done[];
+  syncing: boolean;
   /** Created since the directory was last synced: its name is not durable yet. */
   needsDirectorySync: boolean;
 }
@@ -130,23 +134,34 @@ export class FileStorage implements Storage {
     fs.open(target, 'a+', (error, fd) => {
       const callbacks = this.opening.get(name)!;
       this.opening.delete(name);
-      if (!error) this.files.set(name, { fd, queue: [], busy: false, needsDirectorySync: !existed });
+      if (!error) this.files.set(name, { fd, queue: [], busy: false, syncs: [], syncing: false, needsDirectorySync: !existed });
       for (const callback of callbacks) callback(error ? wrap(error, `open ${name}`) : null);
     });
   }
 
+  /**
+   * Appends run one at a time (queued ones joined into one write). A sync at the head of the queue
+   * has every append before it done, so it moves to the sync lane and runs beside later appends; a
+   * truncate waits for the sync lane to empty.
+   */
   private pump(file: OpenFile, name: string): void {
-    if (file.busy || file.queue.length === 0) return;
-    file.busy = true;
-    const op = file.queue[0]!;
-    const finish = (error: Error | null, count: number) => {
-      const finished = file.queue.splice(0, count);
-      file.busy = false;
-      for (const f of finished) f.done(error);
-      this.pump(file, name);
-    };
-    if (op.kind === 'append') {
-      // Join the appends at the front of the queue into one write.
+    while (!file.busy && file.queue.length > 0) {
+      const op = file.queue[0]!;
+      if (op.kind === 'sync') {
+        file.queue.shift();
+        file.syncs.push(op.done);
+        this.pumpSyncs(file, name);
+        continue;
+      }
+      if (op.kind === 'truncate') {
+        if (file.syncing || file.syncs.length > 0) return; // resumed when the sync lane drains
+        file.busy = true;
+        fs.ftruncate(file.fd, op.size, (error) => {
+          if (error) return this.finish(file, name, 1, wrap(error, `truncate ${name}`));
+          fs.fdatasync(file.fd, (syncError) => this.finish(file, name, 1, syncError ? wrap(syncError, `truncate ${name}`) : null));
+        });
+        return;
+      }
       let count = 1;
       let bytes = op.data.byteLength;
       while (count < file.queue.length && file.queue[count]!.kind === 'append') {
@@ -154,22 +169,37 @@ export class FileStorage implements Storage {
         count++;
       }
       const data = count === 1 ? op.data : concat(file.queue.slice(0, count) as { data: Uint8Array }[], bytes);
-      writeAll(file.fd, data, (error) => finish(error ? wrap(error, `append ${name}`) : null, count));
-    } else if (op.kind === 'sync') {
-      fs.fdatasync(file.fd, (error) => {
-        if (error) return finish(wrap(error, `sync ${name}`), 1);
-        if (!file.needsDirectorySync) return finish(null, 1);
-        this.syncDirectory((dirError) => {
-          if (!dirError) file.needsDirectorySync = false;
-          finish(dirError, 1);
-        });
-      });
-    } else {
-      fs.ftruncate(file.fd, op.size, (error) => {
-        if (error) return finish(wrap(error, `truncate ${name}`), 1);
-        fs.fdatasync(file.fd, (syncError) => finish(syncError ? wrap(syncError, `truncate ${name}`) : null, 1));
-      });
+      file.busy = true;
+      writeAll(file.fd, data, (error) => this.finish(file, name, count, error ? wrap(error, `append ${name}`) : null));
+      return;
     }
+  }
+
+  private finish(file: OpenFile, name: string, count: number, error: Error | null): void {
+    const finished = file.queue.splice(0, count);
+    file.busy = false;
+    for (const f of finished) f.done(error);
+    this.pump(file, name);
+  }
+
+  private pumpSyncs(file: OpenFile, name: string): void {
+    if (file.syncing || file.syncs.length === 0) return;
+    file.syncing = true;
+    const done = file.syncs.shift()!;
+    const finish = (error: Error | null) => {
+      file.syncing = false;
+      done(error);
+      this.pumpSyncs(file, name);
+      this.pump(file, name);
+    };
+    fs.fdatasync(file.fd, (error) => {
+      if (error) return finish(wrap(error, `sync ${name}`));
+      if (!file.needsDirectorySync) return finish(null);
+      this.syncDirectory((dirError) => {
+        if (!dirError) file.needsDirectorySync = false;
+        finish(dirError);
+      });
+    });
   }
 
   private syncDirectory(done: Done): void {

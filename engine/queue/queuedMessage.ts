@@ -19,6 +19,10 @@ export class QueuedMessage {
   delayTimer: TimerId = -1;
   /** True while an entry for this message sits in the queue's expiry heap. */
   inExpiryHeap = false;
+  /** Its id in the durable log, or −1 if it is not logged (transient, or a non-durable queue). */
+  logId = -1;
+  /** The log segment holding its latest Enqueue record. */
+  segment = -1;
 
   constructor(
     /** Order of arrival in this queue: requeues restore it, and recovery replays it. */

@@ -29,7 +29,11 @@ class SimFile {
   durable = false;
   /** Appends not yet covered by a sync, in issue order, completed or not. */
   unsynced: Chunk[] = [];
-  busyUntilMs = 0;
+  /** Bytes appended, counting appends still in flight. */
+  issuedLength = 0;
+  /** When the last append issued completes, and the last sync issued. */
+  appendsUntilMs = 0;
+  syncsUntilMs = 0;
 
   appendBytes(data: Uint8Array): void {
     if (this.length + data.byteLength > this.content.byteLength) {
@@ -85,9 +89,10 @@ export class SimDisk implements Storage {
     const f = this.fileFor(file);
     const chunk: Chunk = { data: data.slice() }; // the caller may reuse its buffer
     f.unsynced.push(chunk);
+    f.issuedLength += data.byteLength;
     this.stats.appends++;
     this.stats.bytesAppended += data.byteLength;
-    this.schedule(f, this.writeLatency, () => {
+    this.schedule(f, 'append', this.writeLatency, () => {
       f.appendBytes(chunk.data);
       done(null);
     });
@@ -100,9 +105,10 @@ export class SimDisk implements Storage {
     this.stats.syncs++;
     // The sync covers the appends issued before it, not those issued while it runs.
     const lastCovered = f.unsynced[f.unsynced.length - 1];
-    this.schedule(f, this.syncLatency, () => {
-      // FIFO: every append issued before this sync has completed by now, and none after it has.
-      f.syncedLength = f.length;
+    const coveredLength = f.issuedLength;
+    this.schedule(f, 'sync', this.syncLatency, () => {
+      // It started after the appends it covers completed.
+      f.syncedLength = Math.max(f.syncedLength, coveredLength);
       const covered = lastCovered === undefined ? 0 : f.unsynced.indexOf(lastCovered) + 1;
       f.unsynced.splice(0, covered);
       f.durable = true;
@@ -114,14 +120,15 @@ export class SimDisk implements Storage {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`read ${file}: no such file`), null));
     this.stats.reads++;
-    this.schedule(f, this.readLatency, () => done(null, f.content.slice(0, f.length)));
+    this.schedule(f, 'barrier', this.readLatency, () => done(null, f.content.slice(0, f.length)));
   }
 
   truncate(file: string, size: number, done: Done): void {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`truncate ${file}: no such file`)));
-    this.schedule(f, this.syncLatency, () => {
+    this.schedule(f, 'barrier', this.syncLatency, () => {
       f.length = Math.min(f.length, size);
+      f.issuedLength = f.length;
       f.syncedLength = Math.min(f.syncedLength, f.length);
       f.unsynced = [];
       if (f.length > f.syncedLength) f.unsynced.push({ data: f.content.slice(f.syncedLength, f.length) });
@@ -137,7 +144,7 @@ export class SimDisk implements Storage {
   delete(file: string, done: Done): void {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`delete ${file}: no such file`)));
-    this.schedule(f, this.syncLatency, () => {
+    this.schedule(f, 'barrier', this.syncLatency, () => {
       this.files.delete(file);
       done(null);
     });
@@ -163,7 +170,9 @@ export class SimDisk implements Storage {
         }
       }
       f.unsynced = [];
-      f.busyUntilMs = 0;
+      f.issuedLength = f.length;
+      f.appendsUntilMs = 0;
+      f.syncsUntilMs = 0;
     }
   }
 
@@ -203,11 +212,18 @@ export class SimDisk implements Storage {
     return f;
   }
 
-  private schedule(f: SimFile, latency: Distribution, effect: () => void): void {
+  /**
+   * Appends run one after another; a sync starts once the appends before it are done (and the
+   * previous sync), while later appends go on beside it; a barrier (read, truncate, delete) waits
+   * for everything before it.
+   */
+  private schedule(f: SimFile, lane: 'append' | 'sync' | 'barrier', latency: Distribution, effect: () => void): void {
     const generation = this.generation;
-    const start = Math.max(this.clock.now(), f.busyUntilMs, this.stalledUntilMs);
+    const after = lane === 'append' ? f.appendsUntilMs : Math.max(f.appendsUntilMs, f.syncsUntilMs);
+    const start = Math.max(this.clock.now(), after, this.stalledUntilMs);
     const end = start + latency.sample(this.random) * this.latencyFactor;
-    f.busyUntilMs = end;
+    if (lane !== 'sync') f.appendsUntilMs = end;
+    if (lane !== 'append') f.syncsUntilMs = end;
     this.clock.setTimer(end, () => {
       if (generation === this.generation) effect();
     });

@@ -1,0 +1,292 @@
+import type { Clock, TimerId } from '../clock.ts';
+import type { Storage } from '../storage.ts';
+import { RecordType, RecordWriter, segmentFileName, segmentHeader, type LogRecord, type Topology } from './records.ts';
+
+export type FsyncPolicy = 'always' | 'batch' | 'never';
+
+export interface LogPolicy {
+  fsync: FsyncPolicy;
+  /** With `batch`: sync at most this long after the first unsynced record. */
+  batchMs: number;
+  /** With `batch`: sync as soon as this many records are unsynced. */
+  batchRecords: number;
+  /** Start a new segment once the active one reaches this size. */
+  segmentBytes: number;
+  /** Past this many segments, live messages of the oldest are copied forward so it can go. */
+  maxSegments: number;
+}
+
+export const DEFAULT_LOG_POLICY: LogPolicy = {
+  fsync: 'batch',
+  batchMs: 5,
+  batchRecords: 10_000,
+  segmentBytes: 16 * 1024 * 1024,
+  maxSegments: 8,
+};
+
+export interface SegmentState {
+  number: number;
+  bytes: number;
+  /** Messages enqueued in this segment and not yet settled (or copied forward). */
+  live: number;
+  /** Sequence number of the last record that settled one of its messages. */
+  lastSettleSeq: number;
+  /** Its last record's sequence number (Infinity while it is the active segment). */
+  lastSeq: number;
+}
+
+interface SyncMark {
+  endSeq: number;
+  done: boolean;
+}
+
+interface Waiter {
+  seq: number;
+  callback: (ack: boolean) => void;
+}
+
+/**
+ * The write side of the durable log. Records get consecutive sequence numbers and are encoded into
+ * a buffer; the buffer goes to storage as one append whenever no append is in flight, so records
+ * written while the disk is busy share the next write. Durability is tracked as watermarks:
+ * `writtenSeq` (appends completed) and `syncedSeq` (covered by completed syncs, in issue order).
+ * `whenDurable(seq, cb)` calls back once the policy's promise holds for record `seq`:
+ *   always — synced; a sync starts as soon as none is running, so concurrent publishes share one
+ *            (group commit);
+ *   batch  — synced; a sync starts `batchMs` after the first unsynced record, or at `batchRecords`;
+ *   never  — written (the operating system flushes when it likes).
+ * A storage error fails the log: every waiting and later confirm is negative.
+ */
+export class MessageLog {
+  private readonly writer = new RecordWriter();
+  private nextSeq = 1;
+  /** Last record handed to storage. */
+  private handedSeq = 0;
+  private writtenSeq = 0;
+  private syncedSeq = 0;
+  private writing = false;
+  /** The file the latest append went to: where a sync must go to cover it. */
+  private lastHandedFile = '';
+  private readonly syncMarks: SyncMark[] = [];
+  private syncsInFlight = 0;
+  private lastSyncIssuedSeq = 0;
+  private batchTimer: TimerId = -1;
+  private readonly waiters: Waiter[] = [];
+  private readonly afterSync: (() => void)[] = [];
+  /** syncAll asked for a sync whatever the policy. */
+  private forcedSyncSeq = 0;
+  private failure: Error | null = null;
+  private stopped = false;
+  private deleting = false;
+  readonly segments: SegmentState[];
+  private active!: SegmentState;
+  /** Encoded records waiting for their append, each bound to its segment file. */
+  private readonly queuedWrites: { file: string; bytes: Uint8Array; endSeq: number; lastOfSegment: boolean }[] = [];
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    readonly policy: LogPolicy,
+    existingSegments: SegmentState[],
+    firstSegment: number,
+    topology: Topology,
+    /** Called after a roll with the oldest segment when it still holds live messages past maxSegments. */
+    private readonly copyForward: (segment: SegmentState) => void,
+  ) {
+    this.segments = [...existingSegments];
+    this.openSegment(firstSegment, topology);
+  }
+
+  get failed(): Error | null {
+    return this.failure;
+  }
+
+  get activeSegment(): number {
+    return this.active.number;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** The watermark the policy promises on: every record at or below it is as durable as promised. */
+  get durableSeq(): number {
+    return this.policy.fsync === 'never' ? Math.max(this.writtenSeq, this.syncedSeq) : this.syncedSeq;
+  }
+
+  /** Appends a record; returns its sequence number. */
+  append(record: LogRecord): number {
+    const seq = this.nextSeq++;
+    this.active.bytes += this.writer.record(record);
+    if (!this.writing) this.handOver();
+    return seq;
+  }
+
+  /** Counts a message enqueued into the active segment; returns the segment number. */
+  noteEnqueued(): number {
+    this.active.live++;
+    return this.active.number;
+  }
+
+  /** A message of `segment` was settled (or copied forward) by record `seq`. */
+  noteSettled(segment: number, seq: number): void {
+    const state = this.segments.find((s) => s.number === segment);
+    if (state === undefined) return;
+    state.live--;
+    state.lastSettleSeq = Math.max(state.lastSettleSeq, seq);
+    if (state === this.segments[0]) this.compact();
+  }
+
+  /** Rolls to a new segment if the active one is full; the new one starts with the topology. */
+  maybeRoll(topology: () => Topology): void {
+    if (this.active.bytes < this.policy.segmentBytes) return;
+    const previous = this.active;
+    previous.lastSeq = this.lastSeq;
+    const hadPending = this.writer.byteLength > 0;
+    this.flushToQueue(true);
+    if (!hadPending && this.policy.fsync !== 'never') this.issueSync(segmentFileName(previous.number));
+    this.openSegment(previous.number + 1, topology());
+    const oldest = this.segments[0]!;
+    if (this.segments.length > this.policy.maxSegments && oldest.live > 0 && oldest !== this.active) this.copyForward(oldest);
+  }
+
+  /** Calls back with true once record `seq` is as durable as the policy promises (false if the log failed). */
+  whenDurable(seq: number, callback: (ack: boolean) => void): void {
+    if (this.failure !== null) return callback(false);
+    if (seq <= this.durableSeq) return callback(true);
+    this.waiters.push({ seq, callback });
+  }
+
+  /** Syncs everything appended so far, whatever the policy; calls back when done. */
+  syncAll(done: (error: Error | null) => void): void {
+    const target = this.lastSeq;
+    if (this.failure !== null) return done(this.failure);
+    if (this.syncedSeq >= target) return done(null);
+    this.forcedSyncSeq = Math.max(this.forcedSyncSeq, target);
+    const check = () => {
+      if (this.failure !== null) return done(this.failure);
+      if (this.syncedSeq >= target) return done(null);
+      this.afterSync.push(check);
+    };
+    this.afterSync.push(check);
+    this.syncAsPolicySays();
+  }
+
+  /** Stops all timers and callbacks without further I/O (a crash, or after close). */
+  stop(): void {
+    this.stopped = true;
+    if (this.batchTimer !== -1) this.clock.cancelTimer(this.batchTimer);
+    this.batchTimer = -1;
+  }
+
+  private openSegment(number: number, topology: Topology): void {
+    const segment: SegmentState = { number, bytes: 0, live: 0, lastSettleSeq: 0, lastSeq: Infinity };
+    this.segments.push(segment);
+    this.active = segment;
+    this.writer.raw(segmentHeader(number));
+    segment.bytes += 16;
+    this.append({ type: RecordType.Snapshot, topology });
+  }
+
+  /** Moves the encoded records into the write queue, bound to the active segment's file. */
+  private flushToQueue(lastOfSegment = false): void {
+    if (this.writer.byteLength === 0) return;
+    this.queuedWrites.push({ file: segmentFileName(this.active.number), bytes: this.writer.take(), endSeq: this.lastSeq, lastOfSegment });
+  }
+
+  private handOver(): void {
+    if (this.stopped || this.failure !== null) return;
+    this.flushToQueue();
+    const next = this.queuedWrites.shift();
+    if (next === undefined) return;
+    this.writing = true;
+    this.handedSeq = next.endSeq;
+    this.lastHandedFile = next.file;
+    this.storage.append(next.file, next.bytes, (error) => {
+      if (this.stopped) return;
+      this.writing = false;
+      if (error) return this.fail(error);
+      this.writtenSeq = next.endSeq;
+      if (this.policy.fsync === 'never') this.release();
+      this.handOver();
+      this.syncAsPolicySays();
+    });
+    // A rolled segment's last records need their own sync: later syncs go to the new file.
+    if (next.lastOfSegment && this.policy.fsync !== 'never') this.issueSync(next.file);
+    this.syncAsPolicySays();
+  }
+
+  private syncAsPolicySays(): void {
+    if (this.stopped || this.failure !== null || this.handedSeq <= this.lastSyncIssuedSeq) return;
+    const file = this.lastHandedFile;
+    const forced = this.forcedSyncSeq > this.syncedSeq;
+    if (this.policy.fsync === 'always' || forced) {
+      if (this.syncsInFlight === 0) this.issueSync(file);
+    } else if (this.policy.fsync === 'batch') {
+      if (this.handedSeq - this.lastSyncIssuedSeq >= this.policy.batchRecords && this.syncsInFlight === 0) {
+        this.issueSync(file);
+      } else if (this.batchTimer === -1) {
+        this.batchTimer = this.clock.setTimer(this.clock.now() + this.policy.batchMs, () => {
+          this.batchTimer = -1;
+          if (this.handedSeq > this.lastSyncIssuedSeq) this.issueSync(this.lastHandedFile);
+        });
+      }
+    }
+  }
+
+  private issueSync(file: string): void {
+    if (this.stopped || this.failure !== null) return;
+    const mark: SyncMark = { endSeq: this.handedSeq, done: false };
+    this.lastSyncIssuedSeq = Math.max(this.lastSyncIssuedSeq, this.handedSeq);
+    this.syncMarks.push(mark);
+    this.syncsInFlight++;
+    this.storage.sync(file, (error) => {
+      if (this.stopped) return;
+      this.syncsInFlight--;
+      if (error) return this.fail(error);
+      mark.done = true;
+      // Syncs of different files may finish out of order; the watermark only moves over a done prefix.
+      while (this.syncMarks.length > 0 && this.syncMarks[0]!.done) this.syncedSeq = Math.max(this.syncedSeq, this.syncMarks.shift()!.endSeq);
+      this.release();
+      for (const callback of this.afterSync.splice(0)) callback();
+      this.syncAsPolicySays();
+    });
+  }
+
+  /** Confirms every waiter the durable watermark has passed, then sees whether a segment can go. */
+  private release(): void {
+    const durable = this.durableSeq;
+    let released = 0;
+    while (released < this.waiters.length && this.waiters[released]!.seq <= durable) released++;
+    for (const waiter of this.waiters.splice(0, released)) waiter.callback(true);
+    this.compact();
+  }
+
+  /**
+   * Deletes the oldest segment once nothing in it is needed: not the active one, no live message,
+   * and every record that settled its messages (and its own last record) durable. Only the oldest
+   * goes: a settle record in a newer segment may refer to a message in an older one.
+   */
+  private compact(): void {
+    if (this.deleting || this.stopped || this.failure !== null) return;
+    const oldest = this.segments[0];
+    if (oldest === undefined || oldest === this.active || oldest.live > 0) return;
+    const durable = this.durableSeq;
+    if (oldest.lastSettleSeq > durable || oldest.lastSeq > durable) return;
+    this.deleting = true;
+    this.storage.delete(segmentFileName(oldest.number), (error) => {
+      if (this.stopped) return;
+      this.deleting = false;
+      if (error) return this.fail(error);
+      this.segments.shift();
+      this.compact();
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure !== null) return;
+    this.failure = error;
+    for (const waiter of this.waiters.splice(0)) waiter.callback(false);
+    for (const callback of this.afterSync.splice(0)) callback();
+  }
+}
