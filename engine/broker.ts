@@ -849,13 +849,14 @@ export class Broker {
     }
     for (const q of recovered.topology.queues) this.queues.set(q.name, new Queue(q.name, q.options));
     for (const b of recovered.topology.bindings) this.exchanges.get(b.exchange)?.bind(b.queue, b.bindingKey, b.args);
+    const now = this.clock.now();
     for (const [name, messages] of recovered.messages) {
       const queue = this.queues.get(name)!;
       for (const m of messages) {
-        const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, this.clock.now(), m.expiresAtMs, m.deaths);
+        const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, now, m.expiresAtMs, m.deaths);
         message.deliveryCount = m.deliveryCount;
         message.logId = m.logId;
-        message.segment = m.segment;
+        message.segment = m.segment!;
         queue.ready.pushBack(message);
         queue.nextSeq = Math.max(queue.nextSeq, m.seq + 1);
         if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);

@@ -220,7 +220,13 @@ export class RecordWriter {
 
 export type ParseResult = { ok: true; record: LogRecord; next: number } | { ok: false; reason: string };
 
-/** Parses the record at `offset`; never throws on bad bytes. */
+const parsed = { ok: true, record: undefined as unknown as LogRecord, next: 0 };
+
+/**
+ * Parses the record at `offset`; never throws on bad bytes. A successful result is one shared
+ * object, valid until the next call: replay consumes it at once, and a million records need not
+ * make a million result objects.
+ */
 export function parseRecord(bytes: Uint8Array, view: DataView, offset: number, propertiesCache: Map<string, unknown>): ParseResult {
   if (offset + RECORD_HEADER_BYTES > bytes.length) return { ok: false, reason: 'record header runs past the end of the file' };
   const length = view.getUint32(offset, true);
@@ -229,103 +235,163 @@ export function parseRecord(bytes: Uint8Array, view: DataView, offset: number, p
   if (end > bytes.length) return { ok: false, reason: 'record runs past the end of the file' };
   if (view.getUint32(offset + 4, true) !== crc32(bytes, offset + 8, end)) return { ok: false, reason: 'checksum mismatch' };
   try {
-    const record = decodePayload(bytes, view, bytes[offset + 8]!, offset + RECORD_HEADER_BYTES, end, propertiesCache);
+    const record = reader.decode(bytes, view, bytes[offset + 8]!, offset + RECORD_HEADER_BYTES, end, propertiesCache);
     if (record === undefined) return { ok: false, reason: `unknown record type ${bytes[offset + 8]}` };
-    return { ok: true, record, next: end };
+    parsed.record = record;
+    parsed.next = end;
+    return parsed as ParseResult;
   } catch (error) {
     return { ok: false, reason: `undecodable payload: ${(error as Error).message}` };
   }
 }
 
-function decodePayload(
-  bytes: Uint8Array,
-  view: DataView,
-  type: number,
-  start: number,
-  end: number,
-  propertiesCache: Map<string, unknown>,
-): LogRecord | undefined {
-  let at = start;
-  const f64 = () => {
-    const v = view.getFloat64(at, true);
-    at += 8;
-    return v;
-  };
-  const u32 = () => {
-    const v = view.getUint32(at, true);
-    at += 4;
-    return v;
-  };
-  const str = () => {
-    const n = u32();
-    if (at + n > end) throw new Error('string runs past the record');
-    const s = decoder.decode(bytes.subarray(at, at + n));
-    at += n;
-    return s;
-  };
-  const json = () => JSON.parse(str());
-  switch (type) {
-    case RecordType.Deliver:
-      return { type, logId: f64() };
-    case RecordType.Settle:
-      return { type, logId: f64() };
-    case RecordType.Enqueue: {
-      const logId = f64();
-      const seq = f64();
-      const expires = f64();
-      const deliveryCount = u32();
-      const level = bytes[at++]!;
-      const queue = str();
-      const exchange = str();
-      const routingKey = str();
-      const extra = str();
-      const bodyBytes = u32();
-      if (at + bodyBytes !== end) throw new Error('body length does not match the record');
-      let parsed = { p: {}, d: [] } as { p: MessageProperties; d?: DeathEntry[] };
-      if (extra !== '') {
-        // Identical property sets are common (every message of a producer): parse each once.
-        let cached = propertiesCache.get(extra) as typeof parsed | undefined;
-        if (cached === undefined) {
-          cached = JSON.parse(extra) as typeof parsed;
-          if (propertiesCache.size > 10_000) propertiesCache.clear();
-          propertiesCache.set(extra, cached);
-        }
-        parsed = cached;
-      }
-      return {
-        type,
-        message: {
-          logId,
-          queue,
-          seq,
-          level,
-          expiresAtMs: expires < 0 ? Infinity : expires,
-          deliveryCount,
-          exchange,
-          routingKey,
-          properties: parsed.p,
-          deaths: parsed.d ?? [],
-          body: bytes.subarray(at, end),
-        },
-      };
+/**
+ * Decodes payloads. One instance is reused for every record (recovery reads millions), and each
+ * string field remembers its last bytes and value: consecutive records nearly always repeat their
+ * queue, exchange and properties, so most strings are neither decoded nor allocated again.
+ */
+class PayloadReader {
+  private bytes: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private at = 0;
+  private end = 0;
+  private readonly lastBytes: Uint8Array[] = [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)];
+  private readonly lastStrings: string[] = ['', '', '', ''];
+  private lastExtra = '';
+  private lastParsed: { p: MessageProperties; d?: DeathEntry[] } = { p: {} };
+
+  decode(bytes: Uint8Array, view: DataView, type: number, start: number, end: number, propertiesCache: Map<string, unknown>): LogRecord | undefined {
+    this.bytes = bytes;
+    this.view = view;
+    this.at = start;
+    this.end = end;
+    switch (type) {
+      case RecordType.Deliver:
+        return { type, logId: this.f64() };
+      case RecordType.Settle:
+        return { type, logId: this.f64() };
+      case RecordType.Enqueue:
+        return { type, message: this.enqueue(propertiesCache) };
+      case RecordType.Snapshot:
+        return { type, topology: this.json() };
+      case RecordType.DeclareExchange:
+        return { type, exchange: this.json() };
+      case RecordType.DeleteExchange:
+        return { type, name: this.json() };
+      case RecordType.DeclareQueue:
+        return { type, queue: this.json() };
+      case RecordType.DeleteQueue:
+        return { type, name: this.json() };
+      case RecordType.Bind:
+        return { type, binding: this.json() };
+      case RecordType.Unbind:
+        return { type, binding: this.json() };
+      default:
+        return undefined;
     }
-    case RecordType.Snapshot:
-      return { type, topology: json() };
-    case RecordType.DeclareExchange:
-      return { type, exchange: json() };
-    case RecordType.DeleteExchange:
-      return { type, name: json() };
-    case RecordType.DeclareQueue:
-      return { type, queue: json() };
-    case RecordType.DeleteQueue:
-      return { type, name: json() };
-    case RecordType.Bind:
-      return { type, binding: json() };
-    case RecordType.Unbind:
-      return { type, binding: json() };
-    default:
-      return undefined;
   }
+
+  private enqueue(propertiesCache: Map<string, unknown>): EnqueueRecord {
+    const logId = this.f64();
+    const seq = this.f64();
+    const expires = this.f64();
+    const deliveryCount = this.u32();
+    const level = this.bytes[this.at++]!;
+    const queue = this.str(0);
+    const exchange = this.str(1);
+    const routingKey = this.str(2);
+    const extra = this.str(3);
+    const bodyBytes = this.u32();
+    if (this.at + bodyBytes !== this.end) throw new Error('body length does not match the record');
+    let parsed: { p: MessageProperties; d?: DeathEntry[] };
+    if (extra === '') parsed = EMPTY_EXTRA;
+    else if (extra === this.lastExtra) parsed = this.lastParsed;
+    else {
+      // Identical property sets are common (every message of a producer): parse each once.
+      let cached = propertiesCache.get(extra) as typeof parsed | undefined;
+      if (cached === undefined) {
+        cached = JSON.parse(extra) as typeof parsed;
+        if (propertiesCache.size > 10_000) propertiesCache.clear();
+        propertiesCache.set(extra, cached);
+      }
+      parsed = cached;
+      this.lastExtra = extra;
+      this.lastParsed = cached;
+    }
+    return {
+      logId,
+      queue,
+      seq,
+      level,
+      expiresAtMs: expires < 0 ? Infinity : expires,
+      deliveryCount,
+      exchange,
+      routingKey,
+      properties: parsed.p,
+      deaths: parsed.d ?? NO_DEATHS,
+      body: this.bytes.subarray(this.at, this.end),
+    };
+  }
+
+  private f64(): number {
+    const v = this.view.getFloat64(this.at, true);
+    this.at += 8;
+    return v;
+  }
+
+  private u32(): number {
+    const v = this.view.getUint32(this.at, true);
+    this.at += 4;
+    return v;
+  }
+
+  private json(): never {
+    return JSON.parse(this.str(-1)) as never;
+  }
+
+  /** A length-prefixed UTF-8 string; `slot` ≥ 0 remembers the last one read in that field. */
+  private str(slot: number): string {
+    const n = this.u32();
+    const start = this.at;
+    const stop = start + n;
+    if (stop > this.end) throw new Error('string runs past the record');
+    this.at = stop;
+    if (n === 0) return '';
+    if (slot >= 0) {
+      const last = this.lastBytes[slot]!;
+      if (last.length === n && sameBytes(last, this.bytes, start)) return this.lastStrings[slot]!;
+    }
+    const text = decodeUtf8(this.bytes, start, stop);
+    if (slot >= 0) {
+      this.lastBytes[slot] = this.bytes.slice(start, stop);
+      this.lastStrings[slot] = text;
+    }
+    return text;
+  }
+}
+
+const reader = new PayloadReader();
+const EMPTY_EXTRA: { p: MessageProperties; d?: DeathEntry[] } = { p: {} };
+const NO_DEATHS: readonly DeathEntry[] = Object.freeze([]) as readonly DeathEntry[];
+
+function sameBytes(a: Uint8Array, bytes: Uint8Array, start: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[start + i]) return false;
+  return true;
+}
+
+/** UTF-8 to string, with a fast path for short ASCII (names and keys), where TextDecoder's call costs most. */
+function decodeUtf8(bytes: Uint8Array, start: number, stop: number): string {
+  if (stop - start <= 64) {
+    let ascii = true;
+    for (let i = start; i < stop; i++) {
+      if (bytes[i]! >= 0x80) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) return String.fromCharCode.apply(null, bytes.subarray(start, stop) as unknown as number[]);
+  }
+  return decoder.decode(bytes.subarray(start, stop));
 }
 
 export function segmentFileName(segment: number): string {

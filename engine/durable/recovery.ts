@@ -1,4 +1,5 @@
 import type { Storage } from '../storage.ts';
+import { LiveMessages } from './liveMessages.ts';
 import type { SegmentState } from './messageLog.ts';
 import {
   parseRecord,
@@ -12,7 +13,7 @@ import {
 } from './records.ts';
 
 export interface RecoveredMessage extends EnqueueRecord {
-  segment: number;
+  segment?: number;
 }
 
 export interface RecoveryReport {
@@ -90,8 +91,11 @@ export function recoverLog(storage: Storage, done: (error: Error | null, log: Re
 
 class ReplayState {
   topology: Topology = EMPTY_TOPOLOGY;
-  readonly messages = new Map<number, RecoveredMessage>();
+  readonly messages = new LiveMessages();
   readonly segmentLive = new Map<number, number>();
+  /** Messages enqueued in the segment being replayed (counted locally: it is the hot path). */
+  private currentSegment = -1;
+  private currentLive = 0;
   readonly propertiesCache = new Map<string, unknown>();
   records = 0;
   bytes = 0;
@@ -101,6 +105,17 @@ class ReplayState {
   replaySegment(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
     this.bytes += data.length;
     this.segmentLive.set(number, 0);
+    this.currentSegment = number;
+    this.currentLive = 0;
+    try {
+      return this.replayRecords(number, file, data, isLast);
+    } finally {
+      this.segmentLive.set(number, this.segmentLive.get(number)! + this.currentLive);
+      this.currentSegment = -1;
+    }
+  }
+
+  private replayRecords(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
     if (data.length < SEGMENT_HEADER_BYTES && isLast) return { truncateAt: 0 }; // torn while being created
     const headerNumber = readSegmentHeader(data);
     if (headerNumber === undefined) return { error: new LogCorruptionError(`${file}: not a queuelab segment (bad header at offset 0)`) };
@@ -145,7 +160,7 @@ class ReplayState {
           queues: t.queues.filter((q) => q.name !== record.name),
           bindings: t.bindings.filter((b) => b.queue !== record.name),
         };
-        for (const [id, m] of this.messages) if (m.queue === record.name) this.forget(id, m);
+        for (const m of [...this.messages.values()]) if (m.queue === record.name) this.forget(m.logId, m);
         return;
       case RecordType.Bind: {
         const b = record.binding;
@@ -156,11 +171,13 @@ class ReplayState {
         this.topology = { ...t, bindings: t.bindings.filter((x) => !sameBinding(x, record.binding)) };
         return;
       case RecordType.Enqueue: {
-        const previous = this.messages.get(record.message.logId);
-        if (previous !== undefined) this.forget(record.message.logId, previous); // copied forward: the copy wins
-        this.messages.set(record.message.logId, { ...record.message, segment });
-        this.segmentLive.set(segment, (this.segmentLive.get(segment) ?? 0) + 1);
-        if (record.message.logId > this.maxLogId) this.maxLogId = record.message.logId;
+        const message: RecoveredMessage = record.message;
+        const previous = this.messages.get(message.logId);
+        if (previous !== undefined) this.forget(message.logId, previous); // copied forward: the copy wins
+        message.segment = segment;
+        this.messages.add(message);
+        this.currentLive++;
+        if (message.logId > this.maxLogId) this.maxLogId = message.logId;
         return;
       }
       case RecordType.Deliver: {
@@ -178,7 +195,8 @@ class ReplayState {
 
   private forget(id: number, m: RecoveredMessage): void {
     this.messages.delete(id);
-    this.segmentLive.set(m.segment, (this.segmentLive.get(m.segment) ?? 1) - 1);
+    if (m.segment === this.currentSegment) this.currentLive--;
+    else this.segmentLive.set(m.segment!, (this.segmentLive.get(m.segment!) ?? 1) - 1);
   }
 
   finish(numbers: number[]): RecoveredLog {
@@ -192,7 +210,12 @@ class ReplayState {
       list.push(m);
       count++;
     }
-    for (const list of byQueue.values()) list.sort((a, b) => a.seq - b.seq);
+    // Replay order is nearly always arrival order already; sort only the lists that are not.
+    for (const list of byQueue.values()) {
+      let sorted = true;
+      for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]!.seq < list[i]!.seq;
+      if (!sorted) list.sort((a, b) => a.seq - b.seq);
+    }
     const segments: SegmentState[] = numbers.map((number) => ({
       number,
       bytes: 0,

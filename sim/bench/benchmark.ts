@@ -16,7 +16,11 @@ export interface BenchCase {
   /** Work units (events, messages) one call of `run` performs. */
   unitsPerIteration: number;
   /** Prepares state outside the timed region; returns the timed function. */
-  setup(): () => void;
+  setup(): (() => void | Promise<void>) | Promise<() => void | Promise<void>>;
+  /** Releases what setup made (temporary directories). */
+  teardown?(): void | Promise<void>;
+  /** Fewer iterations: each one takes seconds. */
+  slow?: boolean;
 }
 
 /**
@@ -26,14 +30,18 @@ export interface BenchCase {
 export async function runBenchCases(cases: BenchCase[], options: { quick?: boolean } = {}): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   for (const benchCase of cases) {
-    const run = benchCase.setup();
-    const bench = new Bench({
-      time: options.quick ? 300 : 2000,
-      warmupTime: options.quick ? 100 : 500,
-      iterations: 5,
-    });
+    const run = await benchCase.setup();
+    const bench = new Bench(
+      benchCase.slow
+        ? { time: 0, warmupTime: 0, warmupIterations: 1, iterations: options.quick ? 2 : 5 }
+        : { time: options.quick ? 300 : 2000, warmupTime: options.quick ? 100 : 500, iterations: 5 },
+    );
     bench.add(benchCase.name, run);
-    await bench.run();
+    try {
+      await bench.run();
+    } finally {
+      await benchCase.teardown?.();
+    }
     const task = bench.getTask(benchCase.name);
     const result = task?.result;
     if (result === undefined || !('latency' in result)) {

@@ -1,4 +1,5 @@
 import { runBenchCases } from '../bench/benchmark.ts';
+import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
 import { parseCommandArgs } from './args.ts';
@@ -18,7 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const cases = [kernelBench, engineMemoryBench, engineTopicBench];
+  const cases = [kernelBench, engineMemoryBench, engineTopicBench, durableBatchBench, durableAlwaysBench, recoveryBench()];
   const results = [];
   for (const benchCase of cases) {
     process.stderr.write(`bench ${benchCase.name}…\n`);
@@ -28,7 +29,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   } else {
     for (const r of results) {
-      process.stdout.write(`${r.name.padEnd(24)} ${formatRate(r.value).padStart(10)} ${r.unit.padEnd(12)} ±${r.rme.toFixed(1)} %  (${r.samples} samples)\n`);
+      const shown = r.unit === 'recoveries/s' ? `${(1 / r.value).toFixed(2)} s/recovery` : `${formatRate(r.value)} ${r.unit}`;
+      process.stdout.write(`${r.name.padEnd(24)} ${shown.padEnd(24)} ±${r.rme.toFixed(1)} %  (${r.samples} samples)\n`);
     }
   }
   return 0;
