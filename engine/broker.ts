@@ -1,5 +1,4 @@
 import { CryptoRandom } from './adapters/cryptoRandom.ts';
-import { FileStorage } from './adapters/fileStorage.ts';
 import { RealClock } from './adapters/realClock.ts';
 import type { Clock } from './clock.ts';
 import { Channel, Consumer, type UnackedDelivery } from './consumer.ts';
@@ -44,6 +43,7 @@ const PREDECLARED: readonly [string, ExchangeType][] = [
 /** Dead-lettering that keeps bouncing between full queues is cut off at this depth. */
 const MAX_DEAD_LETTER_DEPTH = 32;
 const NO_DEATHS: readonly DeathEntry[] = Object.freeze([]);
+const NONE: readonly string[] = Object.freeze([]);
 const textEncoder = new TextEncoder();
 
 type EnqueueOutcome = 'accepted' | 'rejected' | 'duplicate';
@@ -133,16 +133,15 @@ export class Broker {
     });
   }
 
-  /** Opens (or creates) a durable broker on real files in `dir`, with the real clock. */
-  static open(options: OpenOptions): Promise<Broker> {
+  /**
+   * Opens (or creates) a durable broker on real files in `dir`, with the real clock. The file
+   * adapter is loaded only here, so the engine itself also runs where there is no file system.
+   */
+  static async open(options: OpenOptions): Promise<Broker> {
     const { dir, ...rest } = options;
+    const { FileStorage } = await import('./adapters/fileStorage.ts');
+    const storage = new FileStorage(dir);
     return new Promise((resolve, reject) => {
-      let storage: FileStorage;
-      try {
-        storage = new FileStorage(dir);
-      } catch (error) {
-        return reject(error);
-      }
       Broker.recover({ ...rest, storage }, (error, broker) => (error || broker === null ? reject(error) : resolve(broker)));
     });
   }
@@ -293,15 +292,28 @@ export class Broker {
     const bytes = typeof body === 'string' ? textEncoder.encode(body) : body;
     if (!(bytes instanceof Uint8Array)) throw new EngineError('INVALID_ARGUMENT', 'publish: body must be a Uint8Array or a string');
     const targets = this.route(source, routingKey, properties.headers);
-    const result: PublishResult = { queues: [], rejected: [], duplicates: [], unroutable: targets.length === 0 };
     const loggedBefore = this.durability?.log.lastSeq ?? 0;
-    for (const name of targets) {
-      const queue = this.queues.get(name)!;
-      const outcome = this.enqueue(queue, bytes, properties, exchange, routingKey, NO_DEATHS);
-      if (outcome === 'accepted') result.queues.push(name);
-      else if (outcome === 'rejected') result.rejected.push(name);
-      else result.duplicates.push(name);
+    // Most publishes are accepted everywhere: then the routed list is the result, and nothing else is allocated.
+    let accepted: string[] | undefined;
+    let rejected: string[] | undefined;
+    let duplicates: string[] | undefined;
+    for (let i = 0; i < targets.length; i++) {
+      const name = targets[i]!;
+      const outcome = this.enqueue(this.queues.get(name)!, bytes, properties, exchange, routingKey, NO_DEATHS);
+      if (outcome === 'accepted') {
+        if (accepted !== undefined) accepted.push(name);
+        continue;
+      }
+      accepted ??= targets.slice(0, i);
+      if (outcome === 'rejected') (rejected ??= []).push(name);
+      else (duplicates ??= []).push(name);
     }
+    const result: PublishResult = {
+      queues: accepted ?? targets,
+      rejected: rejected ?? NONE,
+      duplicates: duplicates ?? NONE,
+      unroutable: targets.length === 0,
+    };
     this.runDispatch();
     if (onConfirm !== undefined) {
       // A refusal is known at once; an acceptance waits until what it wrote is as durable as promised.
@@ -376,6 +388,7 @@ export class Broker {
       this.forgetUnacked(record);
       this.retire(record.message);
       this.observer?.acked?.(record.queue.name, record.message.properties, this.clock.now());
+      this.depthChanged(record.queue);
       this.requestDispatch(record.queue);
     }
     this.runDispatch();
@@ -459,21 +472,24 @@ export class Broker {
   // ─── internals ─────────────────────────────────────────────────────────────
 
   private route(source: Exchange, routingKey: string, headers: Record<string, HeaderValue> | undefined): string[] {
+    // The default exchange (no bindings, no alternate) is most of the traffic: no set, no copying.
+    if (source.name === '') return this.queues.has(routingKey) ? [routingKey] : [];
     const out = this.routeScratch;
     out.clear();
-    let exchange: Exchange | undefined = source;
-    const visited: Exchange[] = [];
-    while (exchange !== undefined && !visited.includes(exchange)) {
-      visited.push(exchange);
-      if (exchange.name === '') {
-        if (this.queues.has(routingKey)) out.add(routingKey);
-      } else {
-        exchange.route(routingKey, headers, out);
+    source.route(routingKey, headers, out);
+    if (out.size === 0 && source.alternateExchange !== undefined) {
+      const visited = [source];
+      for (let next = this.exchanges.get(source.alternateExchange); next !== undefined && !visited.includes(next); next = next.alternateExchange === undefined ? undefined : this.exchanges.get(next.alternateExchange)) {
+        visited.push(next);
+        if (next.name === '') {
+          if (this.queues.has(routingKey)) out.add(routingKey);
+        } else {
+          next.route(routingKey, headers, out);
+        }
+        if (out.size > 0) break;
       }
-      if (out.size > 0 || exchange.alternateExchange === undefined) break;
-      exchange = this.exchanges.get(exchange.alternateExchange);
     }
-    const targets = [...out];
+    const targets = out.size === 1 ? [out.values().next().value as string] : [...out];
     out.clear();
     return targets;
   }
@@ -507,6 +523,7 @@ export class Broker {
     if (maxLength !== undefined) {
       while (queue.ready.count > maxLength) this.deadLetter(queue, queue.ready.shift()!, 'maxlen');
     }
+    this.depthChanged(queue);
     this.requestDispatch(queue);
     return 'accepted';
   }
@@ -594,6 +611,7 @@ export class Broker {
       this.retire(message);
       this.observer?.delivered?.(delivery, now);
       this.observer?.acked?.(queue.name, message.properties, now);
+      this.depthChanged(queue);
       return delivery;
     }
     message.state = UNACKED;
@@ -604,6 +622,7 @@ export class Broker {
     channel.count++;
     queue.unackedCount++;
     this.observer?.delivered?.(delivery, now);
+    this.depthChanged(queue);
     return delivery;
   }
 
@@ -634,6 +653,11 @@ export class Broker {
     record.channel.dropSettledFront();
   }
 
+  /** Tells the observer a queue's counts changed. */
+  private depthChanged(queue: Queue): void {
+    this.observer?.depthChanged?.(queue.name, queue.ready.count, queue.unackedCount, queue.delayed.size, this.clock.now());
+  }
+
   /** The message leaves its queue for good; a logged one gets its Settle record. */
   private retire(message: QueuedMessage): void {
     message.state = GONE;
@@ -647,7 +671,10 @@ export class Broker {
     } else {
       for (const record of records) this.deadLetter(record.queue, record.message, 'rejected');
     }
-    for (const record of records) this.requestDispatch(record.queue);
+    for (const record of records) {
+      this.depthChanged(record.queue);
+      this.requestDispatch(record.queue);
+    }
     this.runDispatch();
   }
 
@@ -696,6 +723,7 @@ export class Broker {
     message.delayTimer = -1;
     message.state = READY;
     queue.ready.pushFront(message);
+    this.depthChanged(queue);
     this.requestDispatch(queue);
     this.runDispatch();
   }
@@ -787,6 +815,7 @@ export class Broker {
       }
       // Unacked messages do not expire while a consumer holds them; they are checked when returned.
     }
+    this.depthChanged(queue);
     this.scheduleExpiry(queue);
     this.runDispatch();
   }
@@ -807,7 +836,10 @@ export class Broker {
     if (queue.expiryTimer !== -1) this.clock.cancelTimer(queue.expiryTimer);
     queue.expiryTimer = -1;
     queue.expiryTimerAtMs = Infinity;
-    if (mode === 'retire') this.scheduleExpiry(queue);
+    if (mode === 'retire') {
+      this.scheduleExpiry(queue);
+      this.depthChanged(queue);
+    }
   }
 
   /** Cancels every timer the broker owns, leaving its state as it is. */
@@ -860,7 +892,9 @@ export class Broker {
         queue.ready.pushBack(message);
         queue.nextSeq = Math.max(queue.nextSeq, m.seq + 1);
         if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
+        this.observer?.recovered?.(name, message.properties, message.deliveryCount, now);
       }
+      this.depthChanged(queue);
     }
     this.storage = storage;
     this.durability = new Durability(storage, this.clock, policy, recovered.segments, recovered.nextSegment, recovered.nextLogId, {
@@ -888,6 +922,7 @@ export class Broker {
     for (const record of records) this.forgetUnacked(record);
     if (requeue) {
       this.returnToQueues(records, 'consumer-gone');
+      this.depthChanged(queue);
       this.requestDispatch(queue);
     } else {
       for (const record of records) record.message.state = GONE;

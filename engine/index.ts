@@ -3,7 +3,11 @@
  * its clock, randomness and storage as parameters, so it runs the same in real time and under the
  * simulator.
  */
-export { Broker } from './broker.ts';
+export { Broker, type DurableBrokerOptions, type OpenOptions, type PublishOutcome } from './broker.ts';
+export type { FsyncPolicy } from './durable/messageLog.ts';
+export type { RecoveryReport } from './durable/recovery.ts';
+export type { Storage, Done } from './storage.ts';
+export { StorageError } from './storage.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export type { Clock, TimerId } from './clock.ts';
 export type { Random } from './random.ts';

@@ -9,6 +9,7 @@
  *   the file's existence) survive a crash. Appends issued after a sync do not wait for it, as a
  *   write() does not wait for another thread's fdatasync; they may complete first and are not covered.
  * - `read`, `truncate` and `delete` wait for everything issued to the file before them.
+ * - `append` takes ownership of `data`: the caller must not change it afterwards (no copy is made).
  * - `read` returns the file's whole content as the appends that completed left it.
  * - `truncate` and `delete` are durable when they complete.
  * - Errors are passed to the callback, never thrown.

@@ -95,13 +95,13 @@ export interface Delivery {
 
 export interface PublishResult {
   /** Queues that accepted the message. */
-  queues: string[];
+  readonly queues: readonly string[];
   /** Queues that refused it (full, with overflow reject-publish or reject-publish-dlx). */
-  rejected: string[];
+  readonly rejected: readonly string[];
   /** Queues that had already accepted this messageId within their dedup window. */
-  duplicates: string[];
+  readonly duplicates: readonly string[];
   /** No binding matched, alternate exchanges included. */
-  unroutable: boolean;
+  readonly unroutable: boolean;
 }
 
 /** Publisher confirm: ack = true once the broker has taken responsibility, false if it refused. */
@@ -138,6 +138,10 @@ export interface BrokerObserver {
   deadLettered?(queue: string, properties: MessageProperties, reason: DeathReason, atMs: number): void;
   /** A requeued message was routed nowhere, or a dead-letter hop was a cycle: it is gone. */
   dropped?(queue: string, properties: MessageProperties, why: string, atMs: number): void;
+  /** A queue's counts changed (after any enqueue, delivery, settlement, requeue, expiry or purge). */
+  depthChanged?(queue: string, ready: number, unacked: number, delayed: number, atMs: number): void;
+  /** A restarted durable broker brought this message back from its log. */
+  recovered?(queue: string, properties: MessageProperties, deliveryCount: number, atMs: number): void;
 }
 
 export interface BrokerOptions {

@@ -1,14 +1,16 @@
-import { randomFillSync } from 'node:crypto';
 import type { Random } from '../random.ts';
 
-/** Unseeded randomness for real-mode brokers; draws 53-bit uniforms from the OS CSPRNG in blocks. */
+/**
+ * Unseeded randomness for real-mode brokers: 53-bit uniforms from the platform CSPRNG (the Web
+ * Crypto API, in Node and in browsers alike), drawn in blocks.
+ */
 export class CryptoRandom implements Random {
   private readonly block = new Uint32Array(512);
   private index = this.block.length;
 
   next(): number {
     if (this.index + 2 > this.block.length) {
-      randomFillSync(this.block);
+      globalThis.crypto.getRandomValues(this.block);
       this.index = 0;
     }
     const hi = this.block[this.index++]! >>> 5;

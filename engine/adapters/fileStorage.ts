@@ -29,7 +29,10 @@ export class FileStorage implements Storage {
   private readonly files = new Map<string, OpenFile>();
   private readonly opening = new Map<string, Done[]>();
 
-  constructor(readonly dir: string) {}
+  /** Creates `dir` if it does not exist. */
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
 
   append(file: string, data: Uint8Array, done: Done): void {
     this.enqueue(file, { kind: 'append', data, done });

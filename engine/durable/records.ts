@@ -101,36 +101,52 @@ export function readSegmentHeader(bytes: Uint8Array): number | undefined {
 }
 
 /**
- * Records are encoded straight into one growing buffer; `take()` hands the filled part to storage
- * and starts afresh, so a burst of records becomes one append.
+ * Records are encoded straight into an arena: one large buffer that is only ever appended to.
+ * `take()` hands the bytes written since the last take to storage as a view — no copy, no new
+ * buffer per write — and never writes those bytes again (storage owns them now). A full arena is
+ * left to whoever holds views into it, and a new one started.
  */
+const ARENA_BYTES = 1024 * 1024;
+
 export class RecordWriter {
-  private buffer = new Uint8Array(64 * 1024);
+  private buffer = new Uint8Array(ARENA_BYTES);
   private view = new DataView(this.buffer.buffer);
+  private capacity = ARENA_BYTES;
+  /** Start of the bytes not yet taken. */
+  private start = 0;
   private length = 0;
 
   get byteLength(): number {
-    return this.length;
+    return this.length - this.start;
   }
 
   take(): Uint8Array {
-    const out = this.buffer.slice(0, this.length);
-    this.length = 0;
+    const out = this.buffer.subarray(this.start, this.length);
+    this.start = this.length;
     return out;
   }
 
   raw(bytes: Uint8Array): void {
-    this.reserve(bytes.byteLength);
-    this.buffer.set(bytes, this.length);
-    this.length += bytes.byteLength;
+    const n = bytes.byteLength;
+    if (this.length + n > this.capacity) this.reserve(n);
+    if (n <= 32) {
+      // TypedArray.set costs more than the copy itself for the short names and keys.
+      const buffer = this.buffer;
+      const at = this.length;
+      for (let i = 0; i < n; i++) buffer[at + i] = bytes[i]!;
+    } else {
+      this.buffer.set(bytes, this.length);
+    }
+    this.length += n;
   }
 
   /** Writes one record; returns its size in bytes. */
   record(record: LogRecord): number {
-    const start = this.length;
+    // Offsets relative to the untaken bytes: a new arena mid-record moves them all together.
     this.reserve(RECORD_HEADER_BYTES);
+    const relative = this.length - this.start;
     this.length += RECORD_HEADER_BYTES;
-    this.buffer[start + 8] = record.type;
+    this.buffer[this.start + relative + 8] = record.type;
     switch (record.type) {
       case RecordType.Deliver:
       case RecordType.Settle:
@@ -157,6 +173,7 @@ export class RecordWriter {
         this.json(record.binding);
         break;
     }
+    const start = this.start + relative;
     const payloadBytes = this.length - start - RECORD_HEADER_BYTES;
     this.view.setUint32(start, payloadBytes, true);
     this.view.setUint32(start + 4, crc32(this.buffer, start + 8, this.length), true);
@@ -172,17 +189,66 @@ export class RecordWriter {
     this.str(m.queue);
     this.str(m.exchange);
     this.str(m.routingKey);
-    const hasProperties = Object.keys(m.properties).length > 0 || m.deaths.length > 0;
-    this.str(hasProperties ? JSON.stringify(m.deaths.length > 0 ? { p: m.properties, d: m.deaths } : { p: m.properties }) : '');
+    this.properties(m.properties, m.deaths);
     this.u32(m.body.byteLength);
     this.raw(m.body);
+  }
+
+  /**
+   * Properties and dead-letter history: absent (kind 0); flat properties — every value a string,
+   * number, boolean or null — in a small binary form (kind 1), the common case and much cheaper
+   * than JSON; anything else as JSON (kind 2). A u32 byte length follows the kind.
+   */
+  private properties(properties: MessageProperties, deaths: readonly DeathEntry[]): void {
+    // Keys whose value is undefined are left out, as JSON leaves them out.
+    const keys = Object.keys(properties).filter((k) => properties[k] !== undefined);
+    if (keys.length === 0 && deaths.length === 0) return this.u8(0);
+    const flat = deaths.length === 0 && keys.length < 65536 && keys.every((k) => isFlat(properties[k]));
+    if (!flat) {
+      this.u8(2);
+      return this.str(JSON.stringify(deaths.length > 0 ? { p: properties, d: deaths } : { p: properties }));
+    }
+    this.u8(1);
+    this.reserve(4);
+    const lengthRelative = this.length - this.start;
+    this.u32(0);
+    this.u32(keys.length);
+    for (const key of keys) {
+      this.str(key);
+      const v = properties[key];
+      if (v === null) this.u8(0);
+      else if (v === false) this.u8(1);
+      else if (v === true) this.u8(2);
+      else if (typeof v === 'number') {
+        this.u8(3);
+        this.f64(v);
+      } else {
+        this.u8(4);
+        this.str(v as string);
+      }
+    }
+    const lengthAt = this.start + lengthRelative;
+    this.view.setUint32(lengthAt, this.length - lengthAt - 4, true);
   }
 
   private json(value: unknown): void {
     this.str(JSON.stringify(value));
   }
 
+  /** UTF-8 of recently written short strings (queue names, routing keys, property keys repeat). */
+  private readonly encoded = new Map<string, Uint8Array>();
+
   private str(text: string): void {
+    if (text.length <= 64) {
+      let bytes = this.encoded.get(text);
+      if (bytes === undefined) {
+        bytes = encoder.encode(text);
+        if (this.encoded.size >= 4096) this.encoded.clear();
+        this.encoded.set(text, bytes);
+      }
+      this.u32(bytes.byteLength);
+      return this.raw(bytes);
+    }
     // UTF-8 needs at most 3 bytes per UTF-16 unit.
     this.reserve(4 + text.length * 3);
     const { written } = encoder.encodeInto(text, this.buffer.subarray(this.length + 4));
@@ -191,31 +257,40 @@ export class RecordWriter {
   }
 
   private f64(v: number): void {
-    this.reserve(8);
+    if (this.length + 8 > this.capacity) this.reserve(8);
     this.view.setFloat64(this.length, v, true);
     this.length += 8;
   }
 
   private u32(v: number): void {
-    this.reserve(4);
+    if (this.length + 4 > this.capacity) this.reserve(4);
     this.view.setUint32(this.length, v, true);
     this.length += 4;
   }
 
   private u8(v: number): void {
-    this.reserve(1);
+    if (this.length + 1 > this.capacity) this.reserve(1);
     this.buffer[this.length++] = v;
   }
 
   private reserve(bytes: number): void {
-    if (this.length + bytes <= this.buffer.byteLength) return;
-    let capacity = this.buffer.byteLength * 2;
-    while (capacity < this.length + bytes) capacity *= 2;
-    const bigger = new Uint8Array(capacity);
-    bigger.set(this.buffer.subarray(0, this.length));
-    this.buffer = bigger;
-    this.view = new DataView(bigger.buffer);
+    if (this.length + bytes <= this.capacity) return;
+    // A fresh arena, starting with the bytes not yet taken (a record may be half written).
+    const pending = this.length - this.start;
+    let capacity = ARENA_BYTES;
+    while (capacity < pending + bytes) capacity *= 2;
+    const arena = new Uint8Array(capacity);
+    arena.set(this.buffer.subarray(this.start, this.length));
+    this.buffer = arena;
+    this.capacity = capacity;
+    this.view = new DataView(arena.buffer);
+    this.start = 0;
+    this.length = pending;
   }
+}
+
+function isFlat(v: unknown): boolean {
+  return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 export type ParseResult = { ok: true; record: LogRecord; next: number } | { ok: false; reason: string };
@@ -300,24 +375,9 @@ class PayloadReader {
     const queue = this.str(0);
     const exchange = this.str(1);
     const routingKey = this.str(2);
-    const extra = this.str(3);
+    const parsed = this.properties(propertiesCache);
     const bodyBytes = this.u32();
     if (this.at + bodyBytes !== this.end) throw new Error('body length does not match the record');
-    let parsed: { p: MessageProperties; d?: DeathEntry[] };
-    if (extra === '') parsed = EMPTY_EXTRA;
-    else if (extra === this.lastExtra) parsed = this.lastParsed;
-    else {
-      // Identical property sets are common (every message of a producer): parse each once.
-      let cached = propertiesCache.get(extra) as typeof parsed | undefined;
-      if (cached === undefined) {
-        cached = JSON.parse(extra) as typeof parsed;
-        if (propertiesCache.size > 10_000) propertiesCache.clear();
-        propertiesCache.set(extra, cached);
-      }
-      parsed = cached;
-      this.lastExtra = extra;
-      this.lastParsed = cached;
-    }
     return {
       logId,
       queue,
@@ -332,6 +392,55 @@ class PayloadReader {
       body: this.bytes.subarray(this.at, this.end),
     };
   }
+
+  private properties(propertiesCache: Map<string, unknown>): { p: MessageProperties; d?: DeathEntry[] } {
+    const kind = this.bytes[this.at++];
+    if (kind === 0) return EMPTY_EXTRA;
+    if (kind === 2) {
+      const text = this.str(3);
+      if (text === this.lastExtra) return this.lastParsed;
+      // Identical property sets are common (every message of a producer): parse each once.
+      let cached = propertiesCache.get(text) as { p: MessageProperties; d?: DeathEntry[] } | undefined;
+      if (cached === undefined) {
+        cached = JSON.parse(text) as { p: MessageProperties; d?: DeathEntry[] };
+        if (propertiesCache.size > 10_000) propertiesCache.clear();
+        propertiesCache.set(text, cached);
+      }
+      this.lastExtra = text;
+      this.lastParsed = cached;
+      return cached;
+    }
+    if (kind !== 1) throw new Error(`unknown properties encoding ${kind}`);
+    const n = this.u32();
+    const start = this.at;
+    const stop = start + n;
+    if (stop > this.end) throw new Error('properties run past the record');
+    // The same bytes as the previous record's: the same (immutable) object.
+    const last = this.lastPropertyBytes;
+    if (last.length === n && sameBytes(last, this.bytes, start)) {
+      this.at = stop;
+      return this.lastFlat;
+    }
+    const count = this.u32();
+    const p: MessageProperties = {};
+    for (let i = 0; i < count; i++) {
+      const key = this.str(-1);
+      const type = this.bytes[this.at++];
+      if (type === 0) p[key] = null;
+      else if (type === 1) p[key] = false;
+      else if (type === 2) p[key] = true;
+      else if (type === 3) p[key] = this.f64();
+      else if (type === 4) p[key] = this.str(-1);
+      else throw new Error(`unknown property type ${type}`);
+    }
+    if (this.at !== stop) throw new Error('properties length does not match');
+    this.lastPropertyBytes = this.bytes.slice(start, stop);
+    this.lastFlat = { p };
+    return this.lastFlat;
+  }
+
+  private lastPropertyBytes: Uint8Array = new Uint8Array(0);
+  private lastFlat: { p: MessageProperties; d?: DeathEntry[] } = { p: {} };
 
   private f64(): number {
     const v = this.view.getFloat64(this.at, true);
@@ -394,8 +503,16 @@ function decodeUtf8(bytes: Uint8Array, start: number, stop: number): string {
   return decoder.decode(bytes.subarray(start, stop));
 }
 
+const fileNames = new Map<number, string>();
+
 export function segmentFileName(segment: number): string {
-  return `segment-${String(segment).padStart(8, '0')}.qlog`;
+  let name = fileNames.get(segment);
+  if (name === undefined) {
+    name = `segment-${String(segment).padStart(8, '0')}.qlog`;
+    if (fileNames.size > 1024) fileNames.clear();
+    fileNames.set(segment, name);
+  }
+  return name;
 }
 
 export function segmentNumberOf(file: string): number | undefined {

@@ -1,8 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Broker } from '../../engine/index.ts';
-import type { FsyncPolicy } from '../../engine/durable/messageLog.ts';
+import { Broker, type FsyncPolicy } from '../../engine/index.ts';
 import type { BenchCase } from './benchmark.ts';
 
 const BODY = new Uint8Array(100);

@@ -2,6 +2,7 @@ import { runBenchCases } from '../bench/benchmark.ts';
 import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
+import { simMm1Bench, simMm1DurableBench } from '../bench/simBench.ts';
 import { parseCommandArgs } from './args.ts';
 
 const HELP = `qlab bench [--quick] [--json]
@@ -19,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  const cases = [kernelBench, engineMemoryBench, engineTopicBench, durableBatchBench, durableAlwaysBench, recoveryBench()];
+  const cases = [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, durableBatchBench, durableAlwaysBench, recoveryBench()];
   const results = [];
   for (const benchCase of cases) {
     process.stderr.write(`bench ${benchCase.name}…\n`);

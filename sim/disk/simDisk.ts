@@ -20,8 +20,8 @@ interface Chunk {
 }
 
 class SimFile {
-  /** What reads see: every completed append. */
-  content = new Uint8Array(256);
+  /** What reads see: every completed append, as chunks (joined only when read). */
+  chunks: Uint8Array[] = [];
   length = 0;
   /** Bytes that survive a crash. */
   syncedLength = 0;
@@ -35,16 +35,46 @@ class SimFile {
   appendsUntilMs = 0;
   syncsUntilMs = 0;
 
+  /** Small chunks since the last join: every 256 are joined into one block, so a long run keeps few objects. */
+  private loose = 0;
+
   appendBytes(data: Uint8Array): void {
-    if (this.length + data.byteLength > this.content.byteLength) {
-      let capacity = this.content.byteLength * 2;
-      while (capacity < this.length + data.byteLength) capacity *= 2;
-      const bigger = new Uint8Array(capacity);
-      bigger.set(this.content.subarray(0, this.length));
-      this.content = bigger;
-    }
-    this.content.set(data, this.length);
+    this.chunks.push(data);
     this.length += data.byteLength;
+    if (++this.loose === 256) {
+      const tail = this.chunks.splice(this.chunks.length - 256);
+      const block = new Uint8Array(tail.reduce((n, c) => n + c.byteLength, 0));
+      let at = 0;
+      for (const chunk of tail) {
+        block.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      this.chunks.push(block);
+      this.loose = 0;
+    }
+  }
+
+  /** The content as one array (and as one chunk from now on). */
+  content(): Uint8Array {
+    if (this.chunks.length !== 1) {
+      const joined = new Uint8Array(this.length);
+      let at = 0;
+      for (const chunk of this.chunks) {
+        joined.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      this.chunks = [joined];
+    }
+    this.loose = 0;
+    return this.chunks[0] ?? new Uint8Array(0);
+  }
+
+  /** Keeps the first `size` bytes. */
+  cut(size: number): void {
+    const kept = this.content().slice(0, size);
+    this.chunks = [kept];
+    this.length = kept.byteLength;
+    this.loose = 0;
   }
 }
 
@@ -87,7 +117,7 @@ export class SimDisk implements Storage {
   append(file: string, data: Uint8Array, done: Done): void {
     if (!this.validName(file, done)) return;
     const f = this.fileFor(file);
-    const chunk: Chunk = { data: data.slice() }; // the caller may reuse its buffer
+    const chunk: Chunk = { data }; // the Storage contract hands us ownership: no copy
     f.unsynced.push(chunk);
     f.issuedLength += data.byteLength;
     this.stats.appends++;
@@ -120,18 +150,18 @@ export class SimDisk implements Storage {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`read ${file}: no such file`), null));
     this.stats.reads++;
-    this.schedule(f, 'barrier', this.readLatency, () => done(null, f.content.slice(0, f.length)));
+    this.schedule(f, 'barrier', this.readLatency, () => done(null, f.content().slice()));
   }
 
   truncate(file: string, size: number, done: Done): void {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`truncate ${file}: no such file`)));
     this.schedule(f, 'barrier', this.syncLatency, () => {
-      f.length = Math.min(f.length, size);
+      f.cut(Math.min(f.length, size));
       f.issuedLength = f.length;
       f.syncedLength = Math.min(f.syncedLength, f.length);
       f.unsynced = [];
-      if (f.length > f.syncedLength) f.unsynced.push({ data: f.content.slice(f.syncedLength, f.length) });
+      if (f.length > f.syncedLength) f.unsynced.push({ data: f.content().slice(f.syncedLength, f.length) });
       f.durable = true;
       done(null);
     });
@@ -160,7 +190,7 @@ export class SimDisk implements Storage {
         continue;
       }
       const first = f.unsynced[0];
-      f.length = f.syncedLength;
+      f.cut(f.syncedLength);
       if (first !== undefined && this.random.next() < this.tearProbability) {
         const keep = Math.floor(this.random.next() * first.data.byteLength);
         if (keep > 0) {
@@ -180,7 +210,8 @@ export class SimDisk implements Storage {
   corrupt(file: string, offset: number): void {
     const f = this.files.get(file);
     if (f === undefined || offset < 0 || offset >= f.length) throw new RangeError(`corrupt: ${file} has no byte ${offset}`);
-    f.content[offset] = f.content[offset]! ^ 0xff;
+    const content = f.content();
+    content[offset] = content[offset]! ^ 0xff;
   }
 
   /** No operation starts before `untilMs`. */

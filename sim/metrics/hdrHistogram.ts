@@ -7,6 +7,12 @@
 const MIN_EXPONENT = -40; // 2^-40 ms ≈ 1 picosecond: smaller positive values share the lowest bucket
 const MAX_EXPONENT = 64;
 
+// The bucket of a double is read off its IEEE-754 bits: the exponent field is the power of two and
+// the top mantissa bits are the sub-bucket. Far cheaper than log2 and pow, and exact.
+const bits = new Float64Array(1);
+const words = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0; // which word holds sign and exponent
+
 export class HdrHistogram {
   readonly relativeError: number;
   private readonly subBuckets: number;
@@ -37,6 +43,14 @@ export class HdrHistogram {
     this.counts[this.indexOf(value)]!++;
   }
 
+  /** Adds every value `other` holds (same resolution). */
+  merge(other: HdrHistogram): void {
+    if (other.subBucketBits !== this.subBucketBits) throw new RangeError('can only merge histograms of the same resolution');
+    for (let i = 0; i < this.counts.length; i++) this.counts[i] = this.counts[i]! + other.counts[i]!;
+    this.zeros += other.zeros;
+    this.total += other.total;
+  }
+
   /** The q-quantile (0 ≤ q ≤ 1) as the nearest-rank order statistic's bucket midpoint. */
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
@@ -51,25 +65,29 @@ export class HdrHistogram {
     return NaN; // unreachable: the counts add up to total
   }
 
-  /** Non-empty buckets as [lower bound, upper bound, count], for plotting. */
-  buckets(): { lo: number; hi: number; count: number }[] {
+  /**
+   * Non-empty buckets as [lower bound, upper bound, count], for plotting; `bits` below the
+   * histogram's own merges neighbouring sub-buckets into 2^bits per power of two.
+   */
+  buckets(bits = this.subBucketBits): { lo: number; hi: number; count: number }[] {
+    const merge = 1 << Math.max(0, this.subBucketBits - bits);
     const out: { lo: number; hi: number; count: number }[] = [];
     if (this.zeros > 0) out.push({ lo: 0, hi: 0, count: this.zeros });
-    for (let i = 0; i < this.counts.length; i++) {
-      const count = this.counts[i]!;
-      if (count > 0) out.push({ lo: this.lowerBoundOf(i), hi: this.lowerBoundOf(i + 1), count });
+    for (let i = 0; i < this.counts.length; i += merge) {
+      let count = 0;
+      for (let j = i; j < i + merge; j++) count += this.counts[j]!;
+      if (count > 0) out.push({ lo: this.lowerBoundOf(i), hi: this.lowerBoundOf(i + merge), count });
     }
     return out;
   }
 
   private indexOf(value: number): number {
-    let exponent = Math.floor(Math.log2(value));
-    // log2 can round up at an exact power of two's lower neighbour; correct it.
-    if (Math.pow(2, exponent) > value) exponent--;
+    bits[0] = value;
+    const high = words[HIGH]!;
+    const exponent = ((high >>> 20) & 0x7ff) - 1023;
     if (exponent < MIN_EXPONENT) return 0;
     if (exponent > MAX_EXPONENT) throw new RangeError(`histogram value too large: ${value}`);
-    const fraction = value / Math.pow(2, exponent) - 1; // in [0, 1)
-    const sub = Math.min(this.subBuckets - 1, Math.floor(fraction * this.subBuckets));
+    const sub = (high & 0xfffff) >>> (20 - this.subBucketBits); // the top mantissa bits: (value/2^e − 1)·2^bits
     return (exponent - MIN_EXPONENT) * this.subBuckets + sub;
   }
 

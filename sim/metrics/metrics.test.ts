@@ -119,3 +119,26 @@ describe('ThroughputCounter', () => {
     expect(c.ratePerSec(4000)).toBe(10);
   });
 });
+
+describe('merging tallies', () => {
+  it('gives what recording everything into one tally gives, in both modes', () => {
+    fc.assert(fc.property(fc.array(fc.array(fc.double({ min: 0, max: 1e5, noNaN: true }), { maxLength: 50 }), { minLength: 1, maxLength: 6 }), fc.constantFrom('exact' as const, 'hdr' as const), (parts, mode) => {
+      const whole = new Tally(mode);
+      const merged = new Tally(mode);
+      for (const part of parts) {
+        const t = new Tally(mode);
+        part.forEach((x) => {
+          t.record(x);
+          whole.record(x);
+        });
+        merged.merge(t);
+      }
+      expect(merged.count).toBe(whole.count);
+      if (whole.count === 0) return;
+      expect(merged.mean).toBeCloseTo(whole.mean, 6);
+      expect(Math.abs(merged.variance - whole.variance)).toBeLessThanOrEqual(1e-6 * Math.max(1, whole.variance));
+      expect([merged.min, merged.max]).toEqual([whole.min, whole.max]);
+      for (const q of [0, 0.5, 0.9, 0.99, 1]) expect(merged.quantile(q)).toBe(whole.quantile(q));
+    }), { seed: 5, numRuns: 200 });
+  });
+});

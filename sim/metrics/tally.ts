@@ -15,16 +15,16 @@ export class Tally {
   private maxValue = -Infinity;
   private values: Float64Array | undefined;
   private sortedUpTo = -1;
-  private readonly histogram: HdrHistogram | undefined;
+  private readonly histogram_: HdrHistogram | undefined;
 
   constructor(readonly mode: PercentileMode = 'exact') {
     if (mode === 'exact') this.values = new Float64Array(1024);
-    else this.histogram = new HdrHistogram();
+    else this.histogram_ = new HdrHistogram();
   }
 
   /** Zero for exact percentiles; the histogram's bound otherwise. */
   get relativeError(): number {
-    return this.histogram?.relativeError ?? 0;
+    return this.histogram_?.relativeError ?? 0;
   }
 
   record(x: number): void {
@@ -35,8 +35,8 @@ export class Tally {
     this.m2 += delta * (x - this.meanValue);
     if (x < this.minValue) this.minValue = x;
     if (x > this.maxValue) this.maxValue = x;
-    if (this.histogram !== undefined) {
-      this.histogram.record(x);
+    if (this.histogram_ !== undefined) {
+      this.histogram_.record(x);
       return;
     }
     if (this.n > this.values!.length) {
@@ -50,6 +50,28 @@ export class Tally {
 
   get count(): number {
     return this.n;
+  }
+
+  /** Adds everything `other` recorded (same mode): Chan et al.'s pairwise update for mean and variance. */
+  merge(other: Tally): void {
+    if (other.mode !== this.mode) throw new RangeError('can only merge tallies of the same mode');
+    if (other.n === 0) return;
+    const n = this.n + other.n;
+    const delta = other.meanValue - this.meanValue;
+    this.meanValue += (delta * other.n) / n;
+    this.m2 += other.m2 + (delta * delta * this.n * other.n) / n;
+    this.minValue = Math.min(this.minValue, other.minValue);
+    this.maxValue = Math.max(this.maxValue, other.maxValue);
+    if (this.histogram_ !== undefined) {
+      this.histogram_.merge(other.histogram_!);
+    } else {
+      const values = new Float64Array(Math.max(n, this.values!.length));
+      values.set(this.values!.subarray(0, this.n));
+      values.set(other.values!.subarray(0, other.n), this.n);
+      this.values = values;
+      this.sortedUpTo = -1;
+    }
+    this.n = n;
   }
   get mean(): number {
     return this.n > 0 ? this.meanValue : NaN;
@@ -69,9 +91,17 @@ export class Tally {
   quantile(q: number): number {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
     if (this.n === 0) return NaN;
-    if (this.histogram !== undefined) return Math.min(this.maxValue, Math.max(this.minValue, this.histogram.quantile(q)));
+    if (this.histogram_ !== undefined) return Math.min(this.maxValue, Math.max(this.minValue, this.histogram_.quantile(q)));
     const sorted = this.sorted();
     return sorted[Math.max(1, Math.ceil(q * this.n)) - 1]!;
+  }
+
+  /** The distribution as histogram buckets (2^bits per power of two), for plotting. */
+  histogram(bits = 5): { lo: number; hi: number; count: number }[] {
+    if (this.histogram_ !== undefined) return this.histogram_.buckets(bits);
+    const h = new HdrHistogram(bits);
+    for (const v of this.sorted()) h.record(Math.max(0, v));
+    return h.buckets(bits);
   }
 
   /** The recorded values in increasing order (exact mode only). */

@@ -1,0 +1,182 @@
+import { SimDisk } from '../disk/simDisk.ts';
+import { makeDistribution } from '../dist/spec.ts';
+import { EventLoop } from '../kernel/eventLoop.ts';
+import { randomStreams } from '../random/streams.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { SimConsumer } from '../workload/consumer.ts';
+import { makeNetwork } from '../workload/network.ts';
+import { SimProducer } from '../workload/producer.ts';
+import { scheduleFaults } from './faults.ts';
+import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { Tracker } from './tracker.ts';
+import { World } from './world.ts';
+
+/** Batches for intervals from a single run (batch means). */
+export const BATCHES = 20;
+
+export interface ReplicationResult {
+  seed: number;
+  warmupMs: number;
+  /** The measurement window [warmupMs, durationMs]. */
+  metrics: WindowMetrics;
+  /** The same metrics on BATCHES equal slices of the window (for batch means with one replication). */
+  batches: WindowMetrics[];
+  accounting: Accounting;
+  recoveryMs: number[];
+  crashes: number;
+  /** The drain emptied the broker and the wire. */
+  drained: boolean;
+  events: number;
+  simulatedMs: number;
+  series: { tMs: number[]; queueLength: number[]; inSystem: number[]; busyConsumers: number[]; throughputPerSec: number[] };
+  histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
+  records?: MessageRecords;
+  disk?: { appends: number; syncs: number; bytesAppended: number; crashes: number; tornWrites: number };
+}
+
+export type HistogramBuckets = { lo: number; hi: number; count: number }[];
+
+/** One flat row per queue copy (Ciw-style), as parallel arrays. */
+export interface MessageRecords {
+  message: number[];
+  queue: string[];
+  priority: number[];
+  arrivalMs: number[];
+  firstDeliveryMs: (number | null)[];
+  serviceStartMs: (number | null)[];
+  endMs: (number | null)[];
+  deliveries: number[];
+  outcome: string[];
+}
+
+const OUTCOMES = ['in-broker', 'acked', 'dead-lettered', 'vanished'];
+
+/**
+ * One replication: the real engine in virtual time with the scenario's producers, consumers,
+ * network and faults, all drawing from streams of `seed`. Arrivals stop at durationSec; the run then
+ * drains (at most drainSec) so the final accounting sees where every message ended up.
+ */
+export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean } = {}): ReplicationResult {
+  const durationMs = scenario.durationSec * 1000;
+  const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
+  const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
+  const loop = new EventLoop(0, 4096);
+  const streams = randomStreams(seed);
+  const tracker = new Tracker(
+    scenario.broker.queues.map((q) => q.name),
+    seed,
+    durationMs,
+    buckets,
+  );
+  const durability = scenario.broker.durability;
+  const diskSpec = scenario.broker.disk;
+  const disk =
+    durability === undefined
+      ? undefined
+      : new SimDisk(loop, streams.stream('disk'), {
+          writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
+          syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
+          readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
+          tearProbability: diskSpec.tearProbability,
+        });
+  const world = new World(scenario, seed, loop, streams, tracker, makeNetwork(scenario.network, streams), disk);
+
+  const consumers: SimConsumer[] = [];
+  scenario.consumers.forEach((spec, i) => {
+    for (let k = 0; k < spec.count; k++) consumers.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length));
+  });
+  const producers: SimProducer[] = [];
+  scenario.producers.forEach((spec, i) => {
+    for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs));
+  });
+  scheduleFaults(world, consumers, durationMs);
+  world.start();
+  for (const p of producers) p.start();
+
+  loop.run({ untilMs: durationMs });
+  const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0;
+  if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  const drained = settled();
+  tracker.queueLength.finish();
+  tracker.inSystem.finish();
+  tracker.busy.finish();
+
+  const warmupMs = resolveWarmup(scenario, tracker, durationMs);
+  const classes = priorityClasses(scenario);
+  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
+  const window = (from: number, to: number): Window => ({
+    fromBucket: from,
+    toBucket: to,
+    fromMs: from * tracker.queueLength.bucketMs,
+    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
+  });
+  const batchBuckets = (buckets - fromBucket) / BATCHES;
+  const batchWindows =
+    options.batches !== false && batchBuckets >= 1
+      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
+      : [];
+  const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
+  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
+
+  return {
+    seed,
+    warmupMs: fromBucket * tracker.queueLength.bucketMs,
+    metrics,
+    batches,
+    accounting: account(tracker),
+    recoveryMs: world.recoveryMs,
+    crashes: world.crashes,
+    drained,
+    events: loop.eventsExecuted,
+    simulatedMs: loop.now(),
+    series: seriesOf(tracker, buckets),
+    histograms: { waitMs: measured.waitHistogram, sojournMs: measured.sojournHistogram },
+    ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
+    ...(disk !== undefined
+      ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
+      : {}),
+  };
+}
+
+function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number): number {
+  if (scenario.warmupSec === 'auto') return autoWarmupMs(tracker, durationMs);
+  return (scenario.warmupSec ?? scenario.durationSec / 10) * 1000;
+}
+
+/** The priority levels that can occur, for per-class metrics (empty when priorities play no part). */
+export function priorityClasses(scenario: Scenario): number[] {
+  const levels = new Set<number>();
+  for (const p of scenario.producers) for (const [k, w] of Object.entries(p.priorityMix ?? {})) if (w > 0) levels.add(Number(k));
+  if (levels.size < 2 || !scenario.broker.queues.some((q) => q.maxPriority !== undefined)) return [];
+  return [...levels].sort((a, b) => b - a);
+}
+
+function seriesOf(tracker: Tracker, buckets: number): ReplicationResult['series'] {
+  const width = tracker.queueLength.bucketMs;
+  const range = Array.from({ length: buckets }, (_, b) => b);
+  return {
+    tMs: range.map((b) => b * width),
+    queueLength: range.map((b) => tracker.queueLength.area[b]! / width),
+    inSystem: range.map((b) => tracker.inSystem.area[b]! / width),
+    busyConsumers: range.map((b) => tracker.busy.area[b]! / width),
+    throughputPerSec: range.map((b) => (tracker.completions.count[b]! * 1000) / width),
+  };
+}
+
+function recordsOf(tracker: Tracker, scenario: Scenario): MessageRecords {
+  const queues = scenario.broker.queues.map((q) => q.name);
+  const orNull = (v: number) => (v >= 0 ? v : null);
+  const n = tracker.copies;
+  const pick = <T>(f: (c: number) => T) => Array.from({ length: n }, (_, c) => f(c));
+  return {
+    message: pick((c) => tracker.copyMessage[c]!),
+    queue: pick((c) => queues[tracker.copyQueue[c]!]!),
+    priority: pick((c) => tracker.copyClass[c]!),
+    arrivalMs: pick((c) => tracker.arrivalMs[c]!),
+    firstDeliveryMs: pick((c) => orNull(tracker.firstDeliveryMs[c]!)),
+    serviceStartMs: pick((c) => orNull(tracker.serviceStartMs[c]!)),
+    endMs: pick((c) => orNull(tracker.endMs[c]!)),
+    deliveries: pick((c) => tracker.deliveries[c]!),
+    outcome: pick((c) => OUTCOMES[tracker.outcome[c]!]!),
+  };
+}

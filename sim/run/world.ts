@@ -1,0 +1,109 @@
+import { Broker, type ExchangeType } from '../../engine/index.ts';
+import type { SimDisk } from '../disk/simDisk.ts';
+import type { EventLoop } from '../kernel/eventLoop.ts';
+import type { RandomStream } from '../random/streams.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { Network } from '../workload/network.ts';
+import type { Tracker } from './tracker.ts';
+
+/**
+ * The simulated system of one replication: the clock, the network, the disk, and the broker's life
+ * cycle — started, crashed (its in-memory state gone, its unsynced writes lost), restarted from its
+ * log. Clients ask the world for the live broker and its incarnation; a delivery tag or consumer of
+ * an earlier incarnation is dead and must not be used.
+ */
+export class World {
+  broker: Broker | undefined;
+  /** Bumped at every start and crash. */
+  incarnation = 0;
+  private readonly onUp: (() => void)[] = [];
+  readonly recoveryMs: number[] = [];
+  crashes = 0;
+  /** Client traffic on the wire (publishes, deliveries, acks): the run has not settled while any is. */
+  inFlight = 0;
+  /** A restart is scheduled or recovery is running. */
+  restarting = false;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly seed: number,
+    readonly loop: EventLoop,
+    readonly streams: RandomStream,
+    readonly tracker: Tracker,
+    readonly network: Network,
+    readonly disk: SimDisk | undefined,
+  ) {}
+
+  get up(): boolean {
+    return this.broker !== undefined;
+  }
+
+  /** Calls `listener` every time a broker comes up (clients reconnect). */
+  whenUp(listener: () => void): void {
+    this.onUp.push(listener);
+  }
+
+  /** Starts (or restarts) the broker; a durable one recovers from the disk first, taking virtual time. */
+  start(): void {
+    const startedMs = this.loop.now();
+    const durability = this.scenario.broker.durability;
+    const random = this.streams.stream(`broker/${this.crashes}`);
+    const ready = (broker: Broker) => {
+      this.restarting = false;
+      this.broker = broker;
+      this.incarnation++;
+      this.tracker.brokerStarted();
+      this.declareTopology(broker);
+      if (this.crashes > 0) this.recoveryMs.push(this.loop.now() - startedMs);
+      for (const listener of this.onUp) listener();
+    };
+    if (durability === undefined || this.disk === undefined) {
+      ready(new Broker({ clock: this.loop, random, observer: this.tracker }));
+      return;
+    }
+    this.restarting = true;
+    Broker.recover(
+      {
+        clock: this.loop,
+        random,
+        observer: this.tracker,
+        storage: this.disk,
+        fsync: durability.fsync,
+        batchMs: durability.batchMs,
+        batchRecords: durability.batchRecords,
+        segmentBytes: durability.segmentBytes,
+      },
+      (error, broker) => {
+        if (error || broker === null) throw new Error(`broker recovery failed at ${this.loop.now()} ms (seed ${this.seed}): ${error?.message}`);
+        ready(broker);
+      },
+    );
+  }
+
+  /** A crash: the broker process dies, the disk loses what was not synced; restart after `downMs`. */
+  crash(downMs: number): void {
+    if (this.broker === undefined) return;
+    this.broker.kill();
+    this.broker = undefined;
+    this.incarnation++;
+    this.crashes++;
+    this.disk?.crash();
+    this.tracker.brokerCrashed(this.loop.now());
+    this.restarting = true;
+    this.loop.after(downMs, () => this.start());
+  }
+
+  /** Clients declare what they need on every connect, as applications do (declarations are idempotent). */
+  private declareTopology(broker: Broker): void {
+    const { exchanges, queues, bindings } = this.scenario.broker;
+    for (const e of exchanges) {
+      broker.declareExchange(e.name, e.type as ExchangeType, { durable: e.durable, ...(e.alternateExchange !== undefined ? { alternateExchange: e.alternateExchange } : {}) });
+    }
+    for (const { name, ...options } of queues) broker.declareQueue(name, stripUndefined(options));
+    for (const b of bindings) broker.bindQueue(b.queue, b.exchange, b.bindingKey, b.args);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,241 @@
+import { z } from 'zod';
+import { DistributionSpec } from '../dist/spec.ts';
+
+/**
+ * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
+ * schema is the type. Units are in field names (Ms, Sec, PerSec, Bytes); every distribution is
+ * written `{ "dist": …, "mean": …, "scv": … }`; the topology uses the engine's AMQP words; faults are
+ * data, seeded like everything else. Objects are strict, so a misspelt field is an error, not a
+ * silently ignored one.
+ */
+const name = z.string().min(1).max(255);
+const positive = z.number().positive().finite();
+const nonNegative = z.number().nonnegative().finite();
+const probability = z.number().min(0).max(1);
+const headerValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ArrivalSpec = z.discriminatedUnion('process', [
+  z.strictObject({
+    process: z.literal('poisson'),
+    ratePerSec: positive.describe('Mean arrivals per second; exponential gaps between them.'),
+  }),
+  z.strictObject({
+    process: z.literal('deterministic'),
+    ratePerSec: positive.describe('Arrivals per second, exactly evenly spaced.'),
+  }),
+  z.strictObject({
+    process: z.literal('onoff'),
+    onRatePerSec: positive.describe('Poisson rate while "on" (a burst).'),
+    offRatePerSec: nonNegative.default(0).describe('Poisson rate while "off".'),
+    meanOnSec: positive.describe('Mean length of an on period (exponential).'),
+    meanOffSec: positive.describe('Mean length of an off period (exponential).'),
+  }),
+  z.strictObject({
+    process: z.literal('renewal'),
+    interArrivalMs: DistributionSpec.describe('Independent gaps between arrivals from any distribution.'),
+  }),
+  z.strictObject({
+    process: z.literal('trace'),
+    interArrivalMs: z.array(nonNegative).min(1).describe('Recorded gaps, replayed in order and then from the start.'),
+  }),
+]);
+export type ArrivalSpec = z.infer<typeof ArrivalSpec>;
+
+const RetrySpec = z.strictObject({
+  backoff: z.enum(['fixed', 'exponential']),
+  delayMs: positive,
+  maxDelayMs: positive.optional(),
+  jitter: probability.optional(),
+});
+
+export const QueueSpec = z.strictObject({
+  name,
+  durable: z.boolean().default(false),
+  maxPriority: z.number().int().min(1).max(255).optional(),
+  messageTtlMs: nonNegative.optional(),
+  maxLength: z.number().int().nonnegative().optional(),
+  overflow: z.enum(['drop-head', 'reject-publish', 'reject-publish-dlx']).optional(),
+  deadLetterExchange: z.string().optional(),
+  deadLetterRoutingKey: z.string().optional(),
+  deliveryLimit: z.number().int().nonnegative().optional(),
+  retry: RetrySpec.optional(),
+  dedupWindowMs: positive.optional(),
+});
+
+export const ExchangeSpec = z.strictObject({
+  name,
+  type: z.enum(['direct', 'fanout', 'topic', 'headers']),
+  durable: z.boolean().default(false),
+  alternateExchange: z.string().optional(),
+});
+
+export const BindingSpec = z.strictObject({
+  queue: name,
+  exchange: name,
+  bindingKey: z.string().default(''),
+  args: z.record(z.string(), headerValue).default({}),
+});
+
+export const BrokerSpec = z.strictObject({
+  durability: z
+    .strictObject({
+      fsync: z.enum(['always', 'batch', 'never']),
+      batchMs: positive.default(5),
+      batchRecords: z.number().int().positive().default(10_000),
+      segmentBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+    })
+    .optional()
+    .describe('Omit for an in-memory broker (a crash loses everything).'),
+  disk: z
+    .strictObject({
+      writeLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.02 }),
+      syncLatencyMs: DistributionSpec.default({ dist: 'lognormal', mean: 1, scv: 0.5 }),
+      readLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.1 }),
+      tearProbability: probability.default(0.5),
+    })
+    .default({
+      writeLatencyMs: { dist: 'deterministic', mean: 0.02 },
+      syncLatencyMs: { dist: 'lognormal', mean: 1, scv: 0.5 },
+      readLatencyMs: { dist: 'deterministic', mean: 0.1 },
+      tearProbability: 0.5,
+    }),
+  exchanges: z.array(ExchangeSpec).default([]),
+  queues: z.array(QueueSpec).min(1),
+  bindings: z.array(BindingSpec).default([]),
+});
+
+export const ProducerSpec = z
+  .strictObject({
+    name: name.optional(),
+    count: z.number().int().min(1).max(10_000).default(1),
+    exchange: z.string().default(''),
+    routingKey: z.string().optional(),
+    routingKeys: z.array(z.strictObject({ key: z.string(), weight: positive })).min(1).optional(),
+    arrivals: ArrivalSpec,
+    bodyBytes: z.number().int().nonnegative().max(16 * 1024 * 1024).default(100),
+    persistent: z.boolean().default(false),
+    confirms: z.boolean().default(false),
+    priorityMix: z
+      .record(z.string().regex(/^\d+$/, 'priority must be a whole number 0–255'), nonNegative)
+      .optional()
+      .describe('Share of messages at each priority, e.g. { "0": 0.9, "3": 0.1 }.'),
+    messageTtlMs: nonNegative.optional(),
+    headers: z.record(z.string(), headerValue).optional(),
+    messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
+  })
+  .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
+    message: 'give either routingKey or routingKeys',
+    path: ['routingKey'],
+  });
+
+export const ConsumerSpec = z.strictObject({
+  name: name.optional(),
+  queue: name,
+  count: z.number().int().min(1).max(10_000).default(1),
+  prefetch: z.number().int().nonnegative().max(65_535).default(1),
+  ack: z.enum(['manual', 'auto']).default('manual'),
+  serviceTimeMs: DistributionSpec,
+  failureProbability: probability.default(0),
+  onFailure: z
+    .enum(['requeue', 'dead-letter'])
+    .default('requeue')
+    .describe('A failed message is nacked with requeue (through the queue’s retry policy, if any) or without (dead-lettered).'),
+});
+
+export const NetworkSpec = z.strictObject({
+  publishLatencyMs: DistributionSpec.optional(),
+  deliverLatencyMs: DistributionSpec.optional(),
+  ackLatencyMs: DistributionSpec.optional(),
+});
+
+export const FaultSpec = z.discriminatedUnion('kind', [
+  z
+    .strictObject({
+      kind: z.literal('broker-crash'),
+      atSec: z.array(nonNegative).optional().describe('Crash at these times.'),
+      mtbfSec: positive.optional().describe('Or crash at random: mean time between failures (exponential).'),
+      mttrSec: nonNegative.default(5).describe('Mean time to restart (exponential; 0 = at once).'),
+      fixedRestart: z.boolean().default(false).describe('Restart exactly mttrSec after each crash.'),
+    })
+    .refine((f) => (f.atSec === undefined) !== (f.mtbfSec === undefined), { message: 'give either atSec or mtbfSec', path: ['atSec'] }),
+  z.strictObject({
+    kind: z.literal('consumer-crash'),
+    atSec: z.array(nonNegative).min(1),
+    consumer: z.number().int().nonnegative().describe('Index among all consumer instances, in scenario order.'),
+    reconnectAfterSec: nonNegative.default(1),
+  }),
+  z.strictObject({
+    kind: z.literal('disk-slow'),
+    fromSec: nonNegative,
+    toSec: nonNegative,
+    factor: positive.describe('Every disk latency is multiplied by this.'),
+  }),
+  z.strictObject({
+    kind: z.literal('disk-stall'),
+    atSec: nonNegative,
+    durationSec: positive,
+  }),
+  z.strictObject({
+    kind: z.literal('latency-spike'),
+    fromSec: nonNegative,
+    toSec: nonNegative,
+    factor: positive.describe('Every network latency is multiplied by this.'),
+  }),
+]);
+export type FaultSpec = z.infer<typeof FaultSpec>;
+
+export const Scenario = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name,
+    description: z.string().default(''),
+    durationSec: positive.max(1e9),
+    warmupSec: z.union([nonNegative, z.literal('auto')]).optional().describe('Observations before this are dropped; "auto" uses MSER-5. Default: a tenth of durationSec.'),
+    drainSec: positive.optional().describe('After durationSec, how long to let the system drain before final accounting. Default: durationSec.'),
+    replications: z.number().int().min(1).max(10_000).default(5),
+    seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
+    broker: BrokerSpec,
+    producers: z.array(ProducerSpec).min(1),
+    consumers: z.array(ConsumerSpec).default([]),
+    network: NetworkSpec.default({}),
+    faults: z.array(FaultSpec).default([]),
+    output: z
+      .strictObject({
+        percentiles: z.enum(['exact', 'hdr']).default('hdr').describe('hdr: within 0.39 % of the exact order statistic, in fixed memory; exact: every value kept and sorted.'),
+        seriesPoints: z.number().int().min(2).max(100_000).default(400),
+        records: z.boolean().default(false).describe('Keep one flat record per message of the first replication.'),
+      })
+      .default({ percentiles: 'hdr', seriesPoints: 400, records: false }),
+  })
+  .superRefine((s, ctx) => {
+    const queues = new Set(s.broker.queues.map((q) => q.name));
+    const exchanges = new Set(['', 'amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match', ...s.broker.exchanges.map((e) => e.name)]);
+    s.consumers.forEach((c, i) => {
+      if (!queues.has(c.queue)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'queue'], message: `no queue '${c.queue}' in broker.queues` });
+    });
+    s.producers.forEach((p, i) => {
+      if (!exchanges.has(p.exchange)) ctx.addIssue({ code: 'custom', path: ['producers', i, 'exchange'], message: `no exchange '${p.exchange}' in broker.exchanges` });
+    });
+    s.broker.bindings.forEach((b, i) => {
+      if (!queues.has(b.queue)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'queue'], message: `no queue '${b.queue}'` });
+      if (!exchanges.has(b.exchange)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'exchange'], message: `no exchange '${b.exchange}'` });
+    });
+    const consumerInstances = s.consumers.reduce((n, c) => n + c.count, 0);
+    s.faults.forEach((f, i) => {
+      if (f.kind === 'consumer-crash' && f.consumer >= consumerInstances) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'consumer'], message: `there are only ${consumerInstances} consumer instances` });
+      }
+      if ((f.kind === 'disk-slow' || f.kind === 'latency-spike') && f.toSec < f.fromSec) {
+        ctx.addIssue({ code: 'custom', path: ['faults', i, 'toSec'], message: 'must be ≥ fromSec' });
+      }
+    });
+    if (typeof s.warmupSec === 'number' && s.warmupSec >= s.durationSec) {
+      ctx.addIssue({ code: 'custom', path: ['warmupSec'], message: 'must be less than durationSec' });
+    }
+  });
+
+export type Scenario = z.infer<typeof Scenario>;
+export type ScenarioInput = z.input<typeof Scenario>;
+export type ProducerSpec = z.infer<typeof ProducerSpec>;
+export type ConsumerSpec = z.infer<typeof ConsumerSpec>;
+export type QueueSpec = z.infer<typeof QueueSpec>;

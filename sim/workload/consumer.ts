@@ -1,0 +1,168 @@
+import type { Delivery } from '../../engine/index.ts';
+import type { Random } from '../../engine/random.ts';
+import type { Distribution } from '../dist/distribution.ts';
+import { makeDistribution } from '../dist/spec.ts';
+import type { World } from '../run/world.ts';
+import type { ConsumerSpec } from '../scenario/schema.ts';
+
+interface Held {
+  tag: number;
+  copy: number;
+  incarnation: number;
+}
+
+/**
+ * A consumer process: one connection, one message served at a time. Deliveries cross the deliver
+ * link into a local buffer (as many as prefetch allows); each is served for a service time drawn
+ * from its own stream, then acked — or, with `failureProbability`, nacked (requeued, through the
+ * queue's retry policy if any, or dead-lettered) — over the ack link.
+ *
+ * When the broker dies every connection dies with it: the message being served is abandoned and
+ * the consumer reconnects when a broker is up again. A consumer crash (a fault) drops its
+ * connection too, so the broker requeues its unacked deliveries, and it reconnects after a delay.
+ */
+export class SimConsumer {
+  private readonly service: Distribution;
+  private readonly serviceStream: Random;
+  private readonly failureStream: Random;
+  /** Deliveries received and waiting for service (at most prefetch of them). */
+  private buffer: Held[] = [];
+  private bufferHead = 0;
+  private busy = false;
+  /** The message in service, and the connection it came on (one at a time, so no closure per service). */
+  private current: Held | undefined;
+  private currentConnection = -1;
+  /** Bumped whenever the connection is lost: events of an old connection are ignored. */
+  private connection = 0;
+  private consumerTag: string | undefined;
+  private incarnation = -1;
+  private crashed = false;
+
+  constructor(
+    private readonly world: World,
+    private readonly spec: ConsumerSpec,
+    label: string,
+    /** Its index among all consumer instances. */
+    private readonly index: number,
+  ) {
+    const streams = world.streams.stream(label);
+    this.service = makeDistribution(spec.serviceTimeMs);
+    this.serviceStream = streams.stream('service');
+    this.failureStream = streams.stream('failure');
+    world.whenUp(() => this.connect());
+  }
+
+  get meanServiceMs(): number {
+    return this.service.mean;
+  }
+
+  /** The broker died: the connection and everything on it is gone. */
+  brokerLost(): void {
+    this.dropConnection();
+  }
+
+  /** A consumer crash (fault): its broker sees the connection drop at once; it comes back after `reconnectMs`. */
+  crash(reconnectMs: number): void {
+    if (this.crashed) return;
+    const { broker, tracker, loop } = this.world;
+    const live = broker !== undefined && this.consumerTag !== undefined && this.incarnation === this.world.incarnation;
+    if (live) tracker.returnedAllOf(this.index);
+    const tag = this.consumerTag;
+    this.dropConnection();
+    this.crashed = true;
+    if (live) broker.cancel(tag!);
+    loop.after(reconnectMs, () => {
+      this.crashed = false;
+      this.connect();
+    });
+  }
+
+  private connect(): void {
+    const broker = this.world.broker;
+    if (broker === undefined || this.crashed) return;
+    this.connection++;
+    this.incarnation = this.world.incarnation;
+    this.consumerTag = broker.consume(this.spec.queue, { prefetch: this.spec.prefetch, autoAck: this.spec.ack === 'auto' }, this.onDelivery);
+  }
+
+  private dropConnection(): void {
+    this.connection++;
+    this.consumerTag = undefined;
+    this.buffer = [];
+    this.bufferHead = 0;
+    if (this.busy) {
+      this.busy = false;
+      this.world.tracker.consumerBusy(this.world.loop.now(), -1);
+    }
+  }
+
+  private readonly onDelivery = (delivery: Delivery): void => {
+    const copy = this.world.tracker.copyOf(delivery);
+    if (copy >= 0) this.world.tracker.heldBy(copy, this.index);
+    const item: Held = { tag: delivery.deliveryTag, copy, incarnation: this.world.incarnation };
+    const link = this.world.network.deliver;
+    if (link.instant) return this.receive(item, this.connection);
+    const connection = this.connection;
+    this.world.inFlight++;
+    this.world.loop.after(link.delayMs(), () => {
+      this.world.inFlight--;
+      this.receive(item, connection);
+    });
+  };
+
+  private receive(item: Held, connection: number): void {
+    if (connection !== this.connection) return; // the connection it came on is gone; the broker requeued it
+    this.buffer.push(item);
+    if (!this.busy) this.startNext();
+  }
+
+  private startNext(): void {
+    if (this.bufferHead === this.buffer.length) return;
+    const item = this.buffer[this.bufferHead++]!;
+    if (this.bufferHead === this.buffer.length) {
+      this.buffer.length = 0;
+      this.bufferHead = 0;
+    }
+    const { loop, tracker } = this.world;
+    this.busy = true;
+    tracker.consumerBusy(loop.now(), 1);
+    if (item.copy >= 0) tracker.serviceStarted(item.copy, loop.now());
+    this.current = item;
+    this.currentConnection = this.connection;
+    loop.after(this.service.sample(this.serviceStream), this.finish);
+  }
+
+  private readonly finish = (): void => {
+    const item = this.current!;
+    const connection = this.currentConnection;
+    this.current = undefined;
+    if (connection !== this.connection) return;
+    const { loop, tracker } = this.world;
+    this.busy = false;
+    tracker.consumerBusy(loop.now(), -1);
+    const failed = this.spec.failureProbability > 0 && this.failureStream.next() < this.spec.failureProbability;
+    if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), !failed);
+    if (this.spec.ack === 'manual') this.settle(item, failed, connection);
+    if (!this.busy) this.startNext();
+  };
+
+  private settle(item: Held, failed: boolean, connection: number): void {
+    const link = this.world.network.ack;
+    if (link.instant) return this.sendSettlement(item, failed, connection);
+    this.world.inFlight++;
+    this.world.loop.after(link.delayMs(), () => {
+      this.world.inFlight--;
+      this.sendSettlement(item, failed, connection);
+    });
+  }
+
+  private sendSettlement(item: Held, failed: boolean, connection: number): void {
+    const { broker, tracker } = this.world;
+    // An ack for a dead connection, or for a broker that has restarted since, is lost on the wire.
+    if (broker === undefined || connection !== this.connection || item.incarnation !== this.world.incarnation) return;
+    if (!failed) return broker.ack(item.tag);
+    const requeue = this.spec.onFailure === 'requeue';
+    if (requeue && item.copy >= 0) tracker.returned(item.copy); // before: the nack may redeliver at once
+    broker.nack(item.tag, { requeue });
+  }
+}
