@@ -92,6 +92,18 @@ describe('SimDisk crash semantics', () => {
       expect(d![0]).toBe(0xf0);
     });
     loop.run();
-    expect(at).toBe(50);
+    expect(at).toBeCloseTo(50, 5); // the stall, plus one byte's transfer time
+  });
+
+  it('takes longer to read a larger file, at the configured throughput', () => {
+    const { loop, disk } = harness({ readBytesPerMs: 1000 });
+    disk.append('big', new Uint8Array(50_000), () => {});
+    disk.sync('big', () => {});
+    loop.run();
+    const start = loop.now();
+    let took = -1;
+    disk.read('big', () => (took = loop.now() - start));
+    loop.run();
+    expect(took).toBeCloseTo(50, 9);
   });
 });

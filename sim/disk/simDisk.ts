@@ -13,6 +13,8 @@ export interface SimDiskOptions {
   readLatencyMs?: Distribution;
   /** Chance that a crash leaves a torn prefix of the first unsynced write behind (default 0.5). */
   tearProbability?: number;
+  /** Sequential read throughput, so reading a large log takes its time (default 500 MB/s). */
+  readBytesPerMs?: number;
 }
 
 interface Chunk {
@@ -95,6 +97,7 @@ export class SimDisk implements Storage {
   private readonly syncLatency: Distribution;
   private readonly readLatency: Distribution;
   private readonly tearProbability: number;
+  private readonly readBytesPerMs: number;
   /** Bumped by crash(): completions scheduled before it are ignored. */
   private generation = 0;
   private stalledUntilMs = 0;
@@ -112,6 +115,7 @@ export class SimDisk implements Storage {
     this.syncLatency = options.syncLatencyMs ?? deterministic(0);
     this.readLatency = options.readLatencyMs ?? deterministic(0);
     this.tearProbability = options.tearProbability ?? 0.5;
+    this.readBytesPerMs = options.readBytesPerMs ?? 500_000;
   }
 
   append(file: string, data: Uint8Array, done: Done): void {
@@ -150,7 +154,7 @@ export class SimDisk implements Storage {
     const f = this.files.get(file);
     if (f === undefined) return this.later(() => done(new StorageError(`read ${file}: no such file`), null));
     this.stats.reads++;
-    this.schedule(f, 'barrier', this.readLatency, () => done(null, f.content().slice()));
+    this.schedule(f, 'barrier', this.readLatency, () => done(null, f.content().slice()), f.length / this.readBytesPerMs);
   }
 
   truncate(file: string, size: number, done: Done): void {
@@ -248,11 +252,11 @@ export class SimDisk implements Storage {
    * previous sync), while later appends go on beside it; a barrier (read, truncate, delete) waits
    * for everything before it.
    */
-  private schedule(f: SimFile, lane: 'append' | 'sync' | 'barrier', latency: Distribution, effect: () => void): void {
+  private schedule(f: SimFile, lane: 'append' | 'sync' | 'barrier', latency: Distribution, effect: () => void, transferMs = 0): void {
     const generation = this.generation;
     const after = lane === 'append' ? f.appendsUntilMs : Math.max(f.appendsUntilMs, f.syncsUntilMs);
     const start = Math.max(this.clock.now(), after, this.stalledUntilMs);
-    const end = start + latency.sample(this.random) * this.latencyFactor;
+    const end = start + (latency.sample(this.random) + transferMs) * this.latencyFactor;
     if (lane !== 'sync') f.appendsUntilMs = end;
     if (lane !== 'append') f.syncsUntilMs = end;
     this.clock.setTimer(end, () => {

@@ -77,6 +77,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
           writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
           syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
           readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
+          readBytesPerMs: diskSpec.readMBPerSec * 1000,
           tearProbability: diskSpec.tearProbability,
         });
   const world = new World(scenario, seed, loop, streams, tracker, makeNetwork(scenario.network, streams), disk);

@@ -91,12 +91,14 @@ export const BrokerSpec = z.strictObject({
       writeLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.02 }),
       syncLatencyMs: DistributionSpec.default({ dist: 'lognormal', mean: 1, scv: 0.5 }),
       readLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.1 }),
+      readMBPerSec: positive.default(500).describe('Sequential read throughput: recovery reads the whole log.'),
       tearProbability: probability.default(0.5),
     })
     .default({
       writeLatencyMs: { dist: 'deterministic', mean: 0.02 },
       syncLatencyMs: { dist: 'lognormal', mean: 1, scv: 0.5 },
       readLatencyMs: { dist: 'deterministic', mean: 0.1 },
+      readMBPerSec: 500,
       tearProbability: 0.5,
     }),
   exchanges: z.array(ExchangeSpec).default([]),
