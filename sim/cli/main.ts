@@ -7,7 +7,13 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  lab: { summary: 'run the default lab job (what `npm start` runs)', load: () => import('./labCommand.ts') },
+  lab: { summary: 'run the shipped lab into reports/ (what `npm start` runs)', load: () => import('./labCommand.ts') },
+  run: { summary: 'simulate a scenario: metrics with intervals, theory, accounting', load: () => import('./runCommand.ts') },
+  sweep: { summary: 'run a scenario over a grid of parameter values', load: () => import('./sweepCommand.ts') },
+  compare: { summary: 'run several scenarios side by side with the same seeds', load: () => import('./compareCommand.ts') },
+  plan: { summary: 'the smallest setting meeting a target (e.g. p99 wait < 200ms)', load: () => import('./planCommand.ts') },
+  validate: { summary: 'check scenario files against the schema', load: () => import('./validateCommand.ts') },
+  merge: { summary: 'combine the parts of a sharded run or sweep', load: () => import('./mergeCommand.ts') },
   theory: { summary: 'queueing-theory results: mm1 mmc mmck md1 mg1 gg1 ggc priority-np priority-pr', load: () => import('./theoryCommand.ts') },
   bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DistributionSpec } from '../dist/spec.ts';
+import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -234,6 +234,20 @@ export const Scenario = z
     if (typeof s.warmupSec === 'number' && s.warmupSec >= s.durationSec) {
       ctx.addIssue({ code: 'custom', path: ['warmupSec'], message: 'must be less than durationSec' });
     }
+    // Distribution parameters zod accepts can still be unusable (a Weibull scv out of range):
+    // build each one now so the error names its path instead of surfacing mid-run.
+    const check = (spec: DistributionSpec | undefined, path: (string | number)[]) => {
+      if (spec === undefined) return;
+      try {
+        makeDistribution(spec);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path, message: (error as Error).message });
+      }
+    };
+    s.consumers.forEach((c, i) => check(c.serviceTimeMs, ['consumers', i, 'serviceTimeMs']));
+    s.producers.forEach((p, i) => p.arrivals.process === 'renewal' && check(p.arrivals.interArrivalMs, ['producers', i, 'arrivals', 'interArrivalMs']));
+    for (const key of ['publishLatencyMs', 'deliverLatencyMs', 'ackLatencyMs'] as const) check(s.network[key], ['network', key]);
+    for (const key of ['writeLatencyMs', 'syncLatencyMs', 'readLatencyMs'] as const) check(s.broker.disk[key], ['broker', 'disk', key]);
   });
 
 export type Scenario = z.infer<typeof Scenario>;

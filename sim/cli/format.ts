@@ -1,0 +1,66 @@
+import type { Interval, RunResult } from '../run/simulate.ts';
+
+/** A number for people: 4 significant digits, thousands grouped, no exponent for everyday sizes. */
+export function num(value: number | null | undefined, digits = 4): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  if (value === 0) return '0';
+  const a = Math.abs(value);
+  if (a >= 1e9 || a < 1e-4) return value.toExponential(2);
+  if (a >= 10_000) return Math.round(value).toLocaleString('en-US');
+  return Number(value.toPrecision(digits)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** Milliseconds as ms or s, whichever reads better. */
+export function duration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  return Math.abs(ms) >= 1000 ? `${num(ms / 1000)} s` : `${num(ms)} ms`;
+}
+
+export function interval(i: Interval, show: (v: number | null) => string = num): string {
+  if (i.mean === null) return '—';
+  return i.ci95 === null ? show(i.mean) : `${show(i.mean)}  [${show(i.ci95[0])} – ${show(i.ci95[1])}]`;
+}
+
+/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ').trimEnd()).join('\n');
+}
+
+/** The readable summary of one run: metrics with intervals, theory and verdict, accounting. */
+export function formatRun(result: RunResult, title: string): string {
+  const s = result.summary;
+  const t = result.theory;
+  const v = t?.verdict;
+  const rows: string[][] = [
+    ['', 'mean  [95 % interval]', 'theory', 'verdict'],
+    ['throughput /s', interval(s.throughput), '', ''],
+    ['wait Wq', interval(s.wait, duration), t ? duration(t.values.Wq) : '', v?.Wq ?? ''],
+    ['  p50 / p99 / p99.9', `${duration(s.wait.p50.mean)} / ${duration(s.wait.p99.mean)} / ${duration(s.wait.p999.mean)}`, '', ''],
+    ['sojourn W', interval(s.sojourn, duration), t ? duration(t.values.W) : '', v?.W ?? ''],
+    ['  p50 / p99 / p99.9', `${duration(s.sojourn.p50.mean)} / ${duration(s.sojourn.p99.mean)} / ${duration(s.sojourn.p999.mean)}`, '', ''],
+    ['queue length Lq', interval(s.queueLength), t ? num(t.values.Lq) : '', v?.Lq ?? ''],
+    ['in system L', interval(s.inSystem), t ? num(t.values.L) : '', v?.L ?? ''],
+    ['utilization', interval(s.utilization, (x) => (x === null ? '—' : `${num(x * 100, 3)} %`)), '', ''],
+  ];
+  if (t?.values.Pblock !== undefined) rows.push(['blocking', interval(s.blocking), num(t.values.Pblock), v?.Pblock ?? '']);
+  for (const k of s.classes ?? []) {
+    const theoryClass = t?.values.classes?.find((c) => c.priority === k.priority);
+    const verdictClass = v?.classes?.find((c) => c.priority === k.priority);
+    rows.push([`  priority ${k.priority} wait`, interval(k.wait, duration), theoryClass ? duration(theoryClass.Wq) : '', verdictClass?.Wq ?? '']);
+  }
+  const a = result.accounting;
+  const lines = [
+    title,
+    `${result.seeds.length} replication${result.seeds.length === 1 ? '' : 's'} (seeds ${result.seeds[0]}–${result.seeds[result.seeds.length - 1]}), intervals from ${result.intervals}` +
+      (t ? `; theory: ${t.model}${t.approximation ? ` (${t.approximation})` : ''}` : result.theoryNotApplicable ? `; no theory: ${result.theoryNotApplicable}` : ''),
+    table(rows),
+    `accounting: published ${num(a.published)} · confirmed ${num(a.confirmed)} · acked ${num(a.acked)} · dead-lettered ${num(a.deadLettered)} · lost ${num(a.lost)} (+${num(a.lostUnconfirmed)} unconfirmed) · duplicated ${num(a.duplicated)} · unavailable ${num(a.unavailable)}`,
+  ];
+  if (s.recovery.crashes > 0) {
+    const r = s.recovery.recoveryMs;
+    lines.push(`crashes: ${s.recovery.crashes}, recovery ${duration(r.reduce((x, y) => x + y, 0) / Math.max(1, r.length))} mean, ${duration(Math.max(0, ...r))} max`);
+  }
+  if (result.safety.confirmedMustSurvive) lines.push(`safety: fsync always + confirms + manual ack — confirmed messages lost: ${a.lost}`);
+  return `${lines.join('\n')}\n`;
+}

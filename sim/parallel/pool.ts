@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ReplicationResult } from '../run/replication.ts';
+import { SimulationInvariantError } from '../run/invariantError.ts';
+import { runTask, type ReplicationTask, type TaskOutcome } from './task.ts';
+
+const WORKER = fileURLToPath(new URL('../../bin/qlab-worker.js', import.meta.url));
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** A failed replication: a broken invariant keeps its name, so the CLI can tell it from a crash. */
+export class TaskError extends Error {
+  constructor(
+    readonly taskName: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = taskName === 'SimulationInvariantError' ? 'SimulationInvariantError' : 'TaskError';
+  }
+}
+
+/**
+ * Runs replication tasks, in this thread (workers ≤ 1, or a single task) or spread over worker
+ * threads. Each replication depends only on its scenario and seed, and results are put back in task
+ * order, so the outcome is identical whatever the number of workers.
+ */
+export async function runTasks(tasks: ReplicationTask[], workers: number, onDone?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+  const results: ReplicationResult[] = new Array(tasks.length);
+  let done = 0;
+  const accept = (outcome: TaskOutcome) => {
+    if ('error' in outcome) {
+      const e = outcome.error;
+      throw e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+    }
+    results[tasks.findIndex((t) => t.index === outcome.index)] = outcome.result;
+    onDone?.(++done, tasks.length);
+  };
+  const threads = Math.min(workers, tasks.length);
+  if (threads <= 1) {
+    for (const task of tasks) {
+      accept(runTask(task));
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let progress reach the terminal
+    }
+    return results;
+  }
+  await new Promise<void>((resolve, reject) => {
+    let next = 0;
+    let finished = 0;
+    let failed = false;
+    const pool: Worker[] = [];
+    const stopAll = () => pool.forEach((w) => void w.terminate());
+    const feed = (worker: Worker) => {
+      if (next < tasks.length) worker.postMessage(tasks[next++]);
+      else worker.postMessage(null);
+    };
+    for (let i = 0; i < threads; i++) {
+      const worker = new Worker(WORKER);
+      pool.push(worker);
+      worker.on('message', (outcome: TaskOutcome) => {
+        if (failed) return;
+        try {
+          accept(outcome);
+        } catch (error) {
+          failed = true;
+          stopAll();
+          return reject(error);
+        }
+        if (++finished === tasks.length) {
+          stopAll();
+          return resolve();
+        }
+        feed(worker);
+      });
+      worker.on('error', (error) => {
+        if (failed) return;
+        failed = true;
+        stopAll();
+        reject(error);
+      });
+      feed(worker);
+    }
+  });
+  return results;
+}

@@ -1,0 +1,24 @@
+import { runReplication, type ReplicationResult } from '../run/replication.ts';
+import type { Scenario } from '../scenario/schema.ts';
+
+/** One replication to run: what a worker thread receives (plain data, structured-cloneable). */
+export interface ReplicationTask {
+  index: number;
+  scenario: Scenario;
+  seed: number;
+  records: boolean;
+  batches: boolean;
+}
+
+export type TaskOutcome =
+  | { index: number; result: ReplicationResult }
+  | { index: number; error: { name: string; message: string; invariant?: string; seed?: number; atMs?: number } };
+
+export function runTask(task: ReplicationTask): TaskOutcome {
+  try {
+    return { index: task.index, result: runReplication(task.scenario, task.seed, { records: task.records, batches: task.batches }) };
+  } catch (error) {
+    const e = error as Error & { invariant?: string; seed?: number; atMs?: number };
+    return { index: task.index, error: { name: e.name, message: e.message, invariant: e.invariant, seed: e.seed, atMs: e.atMs } };
+  }
+}
