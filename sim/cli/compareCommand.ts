@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
-import { emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab compare <scenario.json> <scenario.json> [...] [--seed N] [--replications R] [--out file] [--json] [--workers N]
@@ -19,6 +19,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length < 2) throw new UsageError('qlab compare: give at least two scenario files');
   const loaded = positionals.map((file) => ({ file, ...loadOrUsage(file) }));
   const first = loaded[0]!.scenario;
+  checkOutputs(values.out);
   const settings = runSettings(values, first);
   const outcome = await executeJob(
     {

@@ -45,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 2;
     }
+    if (error instanceof Error && error.name === 'SimulationInvariantError') {
+      const seed = (error as Error & { seed?: number }).seed;
+      process.stderr.write(`qlab: ${error.message}\n${seed !== undefined ? `replay it alone with --seed ${seed} --replications 1 --workers 1\n` : ''}`);
+      return 1;
+    }
     throw error;
   }
 }

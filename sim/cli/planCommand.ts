@@ -7,7 +7,7 @@ import { mmc } from '../theory/mmc.ts';
 import { sojournQuantile, waitQuantile } from '../theory/waitingTime.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
-import { emitReport, executeTasks, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeTasks, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab plan <scenario.json> --target "p99 wait < 200ms" [--vary consumers] [--max N]
@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const max = numberFlag('max', values.max, { integer: true, min: 1 }) ?? 1000;
   const { scenario, raw } = loadOrUsage(positionals[0]!);
+  checkOutputs(values.out ?? `reports/${slug(scenario.name)}-plan.json`);
   const settings = runSettings(values, scenario);
 
   const evaluated = new Map<number, { result: RunResult; meets: boolean; raw: unknown }>();

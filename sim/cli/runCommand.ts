@@ -1,6 +1,6 @@
 import { parseCommandArgs } from './args.ts';
 import { formatRun } from './format.ts';
-import { emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab run <scenario.json> [--seed N] [--replications R] [--out file] [--json] [--records file.csv]
@@ -28,6 +28,7 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`qlab run: give exactly one scenario file (got ${positionals.length})`);
   const file = positionals[0]!;
   const { scenario, raw } = loadOrUsage(file);
+  checkOutputs(values.out ?? `reports/${slug(scenario.name)}.json`, values.records);
   const settings = runSettings(values, scenario);
   const shard = parseShard(values.shard);
   const outcome = await executeJob(

@@ -5,7 +5,7 @@ import type { ReplicationTask } from '../parallel/task.ts';
 import { numberFlag } from './args.ts';
 import { reportOf, scenariosOf, shardTasks, SpecError, tasksOf, TOOL, type JobSpec } from '../report/jobs.ts';
 import type { Report } from '../report/schema.ts';
-import { OutputError, writeFileAtomic, writeJsonAtomic } from '../report/write.ts';
+import { checkWritable, OutputError, writeFileAtomic, writeJsonAtomic } from '../report/write.ts';
 import type { ReplicationResult, MessageRecords } from '../run/replication.ts';
 import type { RunResult } from '../run/simulate.ts';
 import { loadScenario } from '../scenario/load.ts';
@@ -138,6 +138,11 @@ export function readShard(file: string): ShardFile {
   const parsed = ShardFileSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${file}: not a qlab shard file (${parsed.error.issues[0]!.path.join('.') || 'root'}: ${parsed.error.issues[0]!.message})`);
   return parsed.data as unknown as ShardFile;
+}
+
+/** Checks every output path up front, so a bad one fails before minutes of simulation, not after. */
+export function checkOutputs(...paths: (string | undefined)[]): void {
+  for (const path of paths) if (path !== undefined) writeOrUsage(() => checkWritable(path));
 }
 
 export function writeOrUsage(write: () => void): void {

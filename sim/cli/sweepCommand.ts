@@ -2,7 +2,7 @@ import { parseValues, parsePath, type ParamValue } from '../report/params.ts';
 import { sweepPoints } from '../report/jobs.ts';
 import { parseCommandArgs } from './args.ts';
 import { duration, num, table } from './format.ts';
-import { emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab sweep <scenario.json> --param path=v1,v2,... | path=from:to:step [--param ...]
@@ -25,6 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.param === undefined || values.param.length === 0) throw new UsageError('qlab sweep: give at least one --param path=values');
   const params = values.param.map(parseParam);
   const { scenario, raw } = loadOrUsage(positionals[0]!);
+  checkOutputs(values.out ?? `reports/${slug(scenario.name)}-sweep.json`);
   const settings = runSettings(values, scenario);
   const outcome = await executeJob(
     {

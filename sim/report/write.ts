@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export class OutputError extends Error {
@@ -23,7 +23,11 @@ export function writeFileAtomic(path: string, content: string): void {
     }
     renameSync(tmp, path);
   } catch (error) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temporary was never created (its directory is not one): nothing to clean up.
+    }
     const code = (error as NodeJS.ErrnoException).code;
     throw new OutputError(`cannot write ${path}: ${code ?? (error as Error).message}`);
   }
@@ -32,4 +36,15 @@ export function writeFileAtomic(path: string, content: string): void {
 /** Reports are JSON with two-space indentation and a final newline: stable, diffable text. */
 export function writeJsonAtomic(path: string, value: unknown): void {
   writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Fails early, before any work, if `path` cannot be written (its directory cannot be made or written). */
+export function checkWritable(path: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    accessSync(dirname(path), constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OutputError(`cannot write ${path}: ${code ?? (error as Error).message}`);
+  }
 }
