@@ -14,6 +14,8 @@ const commands: Record<string, Command> = {
   plan: { summary: 'the smallest setting meeting a target (e.g. p99 wait < 200ms)', load: () => import('./planCommand.ts') },
   validate: { summary: 'check scenario files against the schema', load: () => import('./validateCommand.ts') },
   merge: { summary: 'combine the parts of a sharded run or sweep', load: () => import('./mergeCommand.ts') },
+  view: { summary: 'serve the D3 report viewer and the teaching playground', load: () => import('./viewCommand.ts') },
+  report: { summary: 'write a report as one self-contained HTML file', load: () => import('./reportCommand.ts') },
   theory: { summary: 'queueing-theory results: mm1 mmc mmck md1 mg1 gg1 ggc priority-np priority-pr', load: () => import('./theoryCommand.ts') },
   bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
 };

@@ -33,9 +33,12 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
-/** Reports are JSON with two-space indentation and a final newline: stable, diffable text. */
+/**
+ * Reports are compact JSON with a final newline: indenting would put each of the thousands of
+ * series numbers on its own line and triple the size. The same input still gives the same bytes.
+ */
 export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(value)}\n`);
 }
 
 /** Fails early, before any work, if `path` cannot be written (its directory cannot be made or written). */

@@ -131,7 +131,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     events: loop.eventsExecuted,
     simulatedMs: loop.now(),
     series: seriesOf(tracker, buckets),
-    histograms: { waitMs: measured.waitHistogram, sojournMs: measured.sojournHistogram },
+    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
     ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
     ...(disk !== undefined
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
@@ -152,17 +152,22 @@ export function priorityClasses(scenario: Scenario): number[] {
   return [...levels].sort((a, b) => b - a);
 }
 
+/** Six significant digits: plenty for a chart, and half the size of full doubles in a report. */
+const chartValue = (v: number) => Number(v.toPrecision(6));
+
 function seriesOf(tracker: Tracker, buckets: number): ReplicationResult['series'] {
   const width = tracker.queueLength.bucketMs;
   const range = Array.from({ length: buckets }, (_, b) => b);
   return {
-    tMs: range.map((b) => b * width),
-    queueLength: range.map((b) => tracker.queueLength.area[b]! / width),
-    inSystem: range.map((b) => tracker.inSystem.area[b]! / width),
-    busyConsumers: range.map((b) => tracker.busy.area[b]! / width),
-    throughputPerSec: range.map((b) => (tracker.completions.count[b]! * 1000) / width),
+    tMs: range.map((b) => chartValue(b * width)),
+    queueLength: range.map((b) => chartValue(tracker.queueLength.area[b]! / width)),
+    inSystem: range.map((b) => chartValue(tracker.inSystem.area[b]! / width)),
+    busyConsumers: range.map((b) => chartValue(tracker.busy.area[b]! / width)),
+    throughputPerSec: range.map((b) => chartValue((tracker.completions.count[b]! * 1000) / width)),
   };
 }
+
+const roundBucket = (b: { lo: number; hi: number; count: number }) => ({ lo: chartValue(b.lo), hi: chartValue(b.hi), count: b.count });
 
 function recordsOf(tracker: Tracker, scenario: Scenario): MessageRecords {
   const queues = scenario.broker.queues.map((q) => q.name);

@@ -1,0 +1,23 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEB = fileURLToPath(new URL('../../web/', import.meta.url));
+const SOURCES = [join(WEB, 'src'), join(WEB, 'index.html'), join(WEB, 'playground.html'), fileURLToPath(new URL('../', import.meta.url)), fileURLToPath(new URL('../../engine/', import.meta.url))];
+
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((entry) => newest(join(path, entry))));
+}
+
+/** Builds the viewer with Vite if it is missing or older than its sources; `single` is the one-file variant. */
+export async function ensureBuilt(which: 'app' | 'single'): Promise<string> {
+  const out = join(WEB, which === 'app' ? 'dist' : 'dist-single');
+  const marker = join(out, which === 'app' ? 'index.html' : 'viewer.js');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= Math.max(...SOURCES.map(newest))) return out;
+  process.stderr.write(`building the viewer (${which === 'app' ? 'web/dist' : 'web/dist-single'})…\n`);
+  const { build } = await import('vite');
+  await build({ configFile: join(WEB, which === 'app' ? 'vite.config.ts' : 'vite.single.config.ts'), logLevel: 'error' });
+  return out;
+}
