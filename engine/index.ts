@@ -3,6 +3,7 @@
  * its clock, randomness and storage as parameters, so it runs the same in real time and under the
  * simulator.
  */
+export { QueueOptionsSchema, ExchangeOptionsSchema, ConsumeOptionsSchema } from './options.ts';
 export { Broker, type DurableBrokerOptions, type OpenOptions, type PublishOutcome } from './broker.ts';
 export type { FsyncPolicy } from './durable/messageLog.ts';
 export type { RecoveryReport } from './durable/recovery.ts';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts';
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 
 /**
@@ -41,32 +42,13 @@ export const ArrivalSpec = z.discriminatedUnion('process', [
 ]);
 export type ArrivalSpec = z.infer<typeof ArrivalSpec>;
 
-const RetrySpec = z.strictObject({
-  backoff: z.enum(['fixed', 'exponential']),
-  delayMs: positive,
-  maxDelayMs: positive.optional(),
-  jitter: probability.optional(),
-});
+/** A queue as the scenario declares it: the engine's own option schema (so both validate alike), plus its name. */
+export const QueueSpec = QueueOptionsSchema.extend({ name, durable: z.boolean().default(false) });
 
-export const QueueSpec = z.strictObject({
-  name,
-  durable: z.boolean().default(false),
-  maxPriority: z.number().int().min(1).max(255).optional(),
-  messageTtlMs: nonNegative.optional(),
-  maxLength: z.number().int().nonnegative().optional(),
-  overflow: z.enum(['drop-head', 'reject-publish', 'reject-publish-dlx']).optional(),
-  deadLetterExchange: z.string().optional(),
-  deadLetterRoutingKey: z.string().optional(),
-  deliveryLimit: z.number().int().nonnegative().optional(),
-  retry: RetrySpec.optional(),
-  dedupWindowMs: positive.optional(),
-});
-
-export const ExchangeSpec = z.strictObject({
+export const ExchangeSpec = ExchangeOptionsSchema.extend({
   name,
   type: z.enum(['direct', 'fanout', 'topic', 'headers']),
   durable: z.boolean().default(false),
-  alternateExchange: z.string().optional(),
 });
 
 export const BindingSpec = z.strictObject({
