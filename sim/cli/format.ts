@@ -21,10 +21,11 @@ export function interval(i: Interval, show: (v: number | null) => string = num):
   return i.ci95 === null ? show(i.mean) : `${show(i.mean)}  [${show(i.ci95[0])} – ${show(i.ci95[1])}]`;
 }
 
-/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+/** Columns padded to their widest cell: numbers right-aligned (so digits line up), text left-aligned. */
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('   ').trimEnd()).join('\n');
+  const numeric = (cell: string) => /^[-+−]?[\d.,]+( |$|%)|^—$/.test(cell);
+  return rows.map((r) => r.map((cell, c) => (c > 0 && numeric(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('   ').trimEnd()).join('\n');
 }
 
 /** The readable summary of one run: metrics with intervals, theory and verdict, accounting. */
