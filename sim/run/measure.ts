@@ -38,7 +38,7 @@ class WindowSamples {
 
   classTally(map: Map<number, Tally>, k: number): Tally {
     let t = map.get(k);
-    if (t === undefined) map.set(k, (t = new Tally('hdr')));
+    if (t === undefined) map.set(k, (t = new Tally(this.mode)));
     return t;
   }
 }
