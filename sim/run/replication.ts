@@ -67,6 +67,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     seed,
     durationMs,
     buckets,
+    priorityLimit(scenario) ?? 255,
   );
   const durability = scenario.broker.durability;
   const diskSpec = scenario.broker.disk;
@@ -146,10 +147,19 @@ function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number)
 
 /** The priority levels that can occur, for per-class metrics (empty when priorities play no part). */
 export function priorityClasses(scenario: Scenario): number[] {
+  const maxPriority = priorityLimit(scenario);
+  if (maxPriority === undefined) return [];
   const levels = new Set<number>();
-  for (const p of scenario.producers) for (const [k, w] of Object.entries(p.priorityMix ?? {})) if (w > 0) levels.add(Number(k));
-  if (levels.size < 2 || !scenario.broker.queues.some((q) => q.maxPriority !== undefined)) return [];
-  return [...levels].sort((a, b) => b - a);
+  for (const p of scenario.producers) for (const [k, w] of Object.entries(p.priorityMix ?? {})) if (w > 0) levels.add(Math.min(Number(k), maxPriority));
+  return levels.size < 2 ? [] : [...levels].sort((a, b) => b - a);
+}
+
+/**
+ * The maxPriority of the scenario's priority queue (the first one that has one): priorities above it
+ * are served as it, so classes are counted by that level, as the broker does.
+ */
+export function priorityLimit(scenario: Scenario): number | undefined {
+  return scenario.broker.queues.find((q) => q.maxPriority !== undefined)?.maxPriority;
 }
 
 /** Six significant digits: plenty for a chart, and half the size of full doubles in a report. */

@@ -80,6 +80,19 @@ describe('simulated queues match queueing theory', () => {
     expect(high!.wait.mean!).toBeLessThan(low!.wait.mean!);
   });
 
+  it('counts priorities above maxPriority as the maximum level, as the queue serves them', () => {
+    const r = simulate(
+      scenario({
+        durationSec: 5000,
+        replications: 4,
+        producers: [{ routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 0.7 }, priorityMix: { '0': 0.7, '5': 0.2, '9': 0.1 } }],
+        broker: { queues: [{ name: 'work', maxPriority: 2 }] },
+      }),
+    );
+    expect(r.summary.classes!.map((c) => c.priority)).toEqual([2, 0]);
+    expect(r.theory?.inputs.lambdas).toEqual([expect.closeTo(0.21, 9), expect.closeTo(0.49, 9)]);
+  });
+
   it('says why theory does not apply instead of comparing with the wrong model', () => {
     expect(simulate(scenario({ durationSec: 100, replications: 2, consumers: [{ queue: 'work', prefetch: 5, serviceTimeMs: exp(1000) }] })).theoryNotApplicable).toMatch(/prefetch 1/);
     expect(simulate(scenario({ durationSec: 100, replications: 2, network: { deliverLatencyMs: exp(1) } })).theoryNotApplicable).toMatch(/latency/);

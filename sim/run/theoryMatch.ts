@@ -72,7 +72,7 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
     result = mmck(lambda, mu, c, queue.maxLength + c);
   } else if (classes.length > 0) {
     if (c !== 1) return why('priority classes are modelled on one consumer');
-    const shares = classShares(scenario, classes);
+    const shares = classShares(scenario, classes, queue.maxPriority ?? 255);
     result = priorityNonPreemptive({ lambda: shares.map((s) => s * lambda), mu: classes.map(() => mu), cs2: classes.map(() => service.scv) });
   } else if (c === 1) {
     result = exponential ? mm1(lambda, mu) : service.scv === 0 ? md1(lambda, mu) : mg1(lambda, mu, service.scv);
@@ -121,14 +121,17 @@ function singleTargetQueue(scenario: Scenario): string | undefined {
 }
 
 /** Share of all arrivals in each class (classes highest priority first), from the producers' mixes and rates. */
-function classShares(scenario: Scenario, classes: number[]): number[] {
+function classShares(scenario: Scenario, classes: number[], maxPriority: number): number[] {
   const rate = new Map<number, number>(classes.map((k) => [k, 0]));
   let total = 0;
   for (const p of scenario.producers) {
     const r = makeArrivals(p.arrivals).ratePerSec * p.count;
     const mix = Object.entries(p.priorityMix ?? { '0': 1 });
     const weights = mix.reduce((s, [, w]) => s + w, 0);
-    for (const [k, w] of mix) rate.set(Number(k), (rate.get(Number(k)) ?? 0) + (r * w) / weights);
+    for (const [k, w] of mix) {
+      const level = Math.min(Number(k), maxPriority); // the queue serves higher priorities at its maximum
+      rate.set(level, (rate.get(level) ?? 0) + (r * w) / weights);
+    }
     total += r;
   }
   return classes.map((k) => rate.get(k)! / total);

@@ -83,6 +83,8 @@ export class Tracker implements BrokerObserver {
     readonly seed: number,
     endMs: number,
     buckets: number,
+    /** Priorities above this are one class, as the queue serves them at this level. */
+    private readonly maxPriority = 255,
   ) {
     queues.forEach((q, i) => this.queueIndex.set(q, i));
     this.ready = new Float64Array(queues.length);
@@ -199,7 +201,7 @@ export class Tracker implements BrokerObserver {
     }
     let copy = this.findCopy(id, q);
     if (copy < 0) {
-      copy = this.newCopy(id, q, properties.priority ?? 0, atMs);
+      copy = this.newCopy(id, q, Math.min(properties.priority ?? 0, this.maxPriority), atMs);
     } else if (this.outcome[copy] !== IN_BROKER) {
       // Back in a queue it had left (dead-lettered round to it again).
       this.outcome[copy] = IN_BROKER;
