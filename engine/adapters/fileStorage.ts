@@ -29,9 +29,14 @@ export class FileStorage implements Storage {
   private readonly files = new Map<string, OpenFile>();
   private readonly opening = new Map<string, Done[]>();
 
-  /** Creates `dir` if it does not exist. */
+  /** Creates `dir` if it does not exist; a path that cannot be a directory is a clear error. */
   constructor(readonly dir: string) {
-    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    } catch (error) {
+      throw wrap(error as NodeJS.ErrnoException, `cannot use ${dir} as a log directory`);
+    }
   }
 
   append(file: string, data: Uint8Array, done: Done): void {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,17 @@ function publishThenKill(dir: string, fsync: string, count: number): Promise<str
     });
   });
 }
+
+describe('opening a log directory', () => {
+  it('a path that is a file, or a directory of other files, is a clear error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qlab-open-'));
+    dirs.push(dir);
+    const file = join(dir, 'plain-file');
+    writeFileSync(file, 'x');
+    await expect(Broker.open({ dir: file })).rejects.toThrow(/cannot use .*plain-file as a log directory: (EEXIST|ENOTDIR)/);
+    await expect(Broker.open({ dir })).rejects.toThrow(/not a queuelab log directory: unexpected file 'plain-file'/);
+  });
+});
 
 describe('a publisher killed with SIGKILL mid-stream', () => {
   for (const fsync of ['always', 'batch']) {
