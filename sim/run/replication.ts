@@ -8,6 +8,7 @@ import { makeNetwork } from '../workload/network.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { scheduleFaults } from './faults.ts';
 import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
 import { World } from './world.ts';
 
@@ -120,12 +121,14 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
+  const accounting = account(tracker);
+  checkSafety(scenario, accounting, seed, loop.now());
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
     metrics,
     batches,
-    accounting: account(tracker),
+    accounting,
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
     drained,
