@@ -13,6 +13,7 @@ import { priorityNonPreemptive } from '../theory/priorityNonPreemptive.ts';
 import type { TheoryResult } from '../theory/result.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
 import { priorityClasses } from './replication.ts';
+import { declareTopology } from './topology.ts';
 
 export interface TheoryPrediction {
   model: string;
@@ -104,16 +105,15 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
 /** The one queue every producer's messages reach, found by routing probes through a scratch broker with the scenario's topology. */
 function singleTargetQueue(scenario: Scenario): string | undefined {
   const broker = new Broker({ clock: new EventLoop(), random: randomStreams(0).stream('probe') });
-  const { exchanges, queues, bindings } = scenario.broker;
-  for (const e of exchanges) broker.declareExchange(e.name, e.type, e.alternateExchange !== undefined ? { alternateExchange: e.alternateExchange } : {});
-  for (const q of queues) broker.declareQueue(q.name);
-  for (const b of bindings) broker.bindQueue(b.queue, b.exchange, b.bindingKey, b.args);
+  declareTopology(broker, scenario.broker);
   const reached = new Set<string>();
   for (const p of scenario.producers) {
     for (const key of p.routingKeys?.map((k) => k.key) ?? [p.routingKey!]) {
       const result = broker.publish(p.exchange, key, new Uint8Array(0), p.headers !== undefined ? { headers: p.headers } : {});
-      if (result.queues.length !== 1) return undefined;
-      reached.add(result.queues[0]!);
+      // A queue that refused the probe (a full one) is still where the message routes.
+      const targets = [...result.queues, ...result.rejected];
+      if (targets.length !== 1) return undefined;
+      reached.add(targets[0]!);
     }
   }
   broker.close();

@@ -1,9 +1,10 @@
-import { Broker, type ExchangeType } from '../../engine/index.ts';
+import { Broker } from '../../engine/index.ts';
 import type { SimDisk } from '../disk/simDisk.ts';
 import type { EventLoop } from '../kernel/eventLoop.ts';
 import type { RandomStream } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Network } from '../workload/network.ts';
+import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
 
 /**
@@ -53,7 +54,8 @@ export class World {
       this.broker = broker;
       this.incarnation++;
       this.tracker.brokerStarted();
-      this.declareTopology(broker);
+      // Clients declare what they need on every connect, as applications do.
+      declareTopology(broker, this.scenario.broker);
       if (this.crashes > 0) this.recoveryMs.push(this.loop.now() - startedMs);
       for (const listener of this.onUp) listener();
     };
@@ -92,18 +94,4 @@ export class World {
     this.restarting = true;
     this.loop.after(downMs, () => this.start());
   }
-
-  /** Clients declare what they need on every connect, as applications do (declarations are idempotent). */
-  private declareTopology(broker: Broker): void {
-    const { exchanges, queues, bindings } = this.scenario.broker;
-    for (const e of exchanges) {
-      broker.declareExchange(e.name, e.type as ExchangeType, { durable: e.durable, ...(e.alternateExchange !== undefined ? { alternateExchange: e.alternateExchange } : {}) });
-    }
-    for (const { name, ...options } of queues) broker.declareQueue(name, stripUndefined(options));
-    for (const b of bindings) broker.bindQueue(b.queue, b.exchange, b.bindingKey, b.args);
-  }
-}
-
-function stripUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
