@@ -1,3 +1,4 @@
+import { birthDeathLogWeights, normalisedWeights } from './birthDeath.ts';
 import { erlangC } from './erlang.ts';
 import { requirePositive, requireServers, unstable, type TheoryResult } from './result.ts';
 import { mmcPercentiles } from './waitingTime.ts';
@@ -42,13 +43,10 @@ export function mmc(lambda: number, mu: number, c: number, model = 'mmc'): Theor
  * part can overflow on its own: aᶜ/c! for heavy load on many servers, c!/aᶜ for light load.
  */
 function emptyProbability(a: number, c: number, rho: number): number {
-  const logA = Math.log(a);
-  const logTerms = new Float64Array(c + 1);
-  for (let k = 1; k <= c; k++) logTerms[k] = logTerms[k - 1]! + logA - Math.log(k);
+  const logTerms = birthDeathLogWeights(a, c, c);
   logTerms[c] = logTerms[c]! - Math.log1p(-rho); // the waiting states, a geometric tail
-  let largest = -Infinity;
-  for (const t of logTerms) if (t > largest) largest = t;
+  const { weights, largest } = normalisedWeights(logTerms);
   let sum = 0;
-  for (const t of logTerms) sum += Math.exp(t - largest);
+  for (const w of weights) sum += w;
   return Math.exp(-largest - Math.log(sum));
 }

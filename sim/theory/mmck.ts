@@ -1,3 +1,4 @@
+import { birthDeathLogWeights, normalisedWeights } from './birthDeath.ts';
 import { TheoryInputError, requirePositive, requireServers, type TheoryResult } from './result.ts';
 
 /**
@@ -16,24 +17,20 @@ export function mmck(lambda: number, mu: number, c: number, K: number): TheoryRe
   if (K > 50_000_000) throw new TheoryInputError('K', `must be at most 50,000,000, got ${K}`);
   const a = lambda / mu;
   const rho = a / c;
-  const logTerms = new Float64Array(K + 1);
-  const logA = Math.log(a);
-  for (let n = 1; n <= K; n++) logTerms[n] = logTerms[n - 1]! + logA - Math.log(Math.min(n, c));
-  let largest = -Infinity;
-  for (const t of logTerms) if (t > largest) largest = t;
+  const { weights } = normalisedWeights(birthDeathLogWeights(a, c, K));
   let total = 0;
   let L = 0;
   let Lq = 0;
   for (let n = 0; n <= K; n++) {
-    const weight = Math.exp(logTerms[n]! - largest);
+    const weight = weights[n]!;
     total += weight;
     L += n * weight;
     if (n > c) Lq += (n - c) * weight;
   }
   L /= total;
   Lq /= total;
-  const P0 = Math.exp(logTerms[0]! - largest) / total;
-  const Pblock = Math.exp(logTerms[K]! - largest) / total;
+  const P0 = weights[0]! / total;
+  const Pblock = weights[K]! / total;
   const throughput = lambda * (1 - Pblock);
   return {
     model: 'mmck',
