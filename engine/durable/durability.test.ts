@@ -197,12 +197,14 @@ describe('crash recovery keeps its promises (fast-check)', () => {
           let n = 0;
           let t = 0;
           let crashNow = false;
+          let killed = false;
           for (const op of ops) {
             if (op.kind === 'wait') {
               t += op.ms;
               continue;
             }
             loop.setTimer(t, () => {
+              if (killed) return; // the old broker's workload stops with it
               if (op.kind === 'publish') {
                 const id = `m${n++}`;
                 published.set(id, op.priority);
@@ -227,6 +229,7 @@ describe('crash recovery keeps its promises (fast-check)', () => {
           const crashAt = crashPoint * (t + 20);
           loop.run({ untilMs: crashAt, stopWhen: () => crashNow });
           broker.kill();
+          killed = true;
           disk.crash();
           const seen = (() => {
             try {

@@ -40,6 +40,15 @@ interface SyncMark {
   done: boolean;
 }
 
+interface QueuedWrite {
+  file: string;
+  bytes: Uint8Array;
+  endSeq: number;
+  lastOfSegment: boolean;
+  /** Not handed to storage before every record up to this one is synced (0: no wait). */
+  barrierSeq: number;
+}
+
 interface Waiter {
   seq: number;
   callback: (ack: boolean) => void;
@@ -81,7 +90,9 @@ export class MessageLog {
   readonly segments: SegmentState[];
   private active!: SegmentState;
   /** Encoded records waiting for their append, each bound to its segment file. */
-  private readonly queuedWrites: { file: string; bytes: Uint8Array; endSeq: number; lastOfSegment: boolean }[] = [];
+  private readonly queuedWrites: QueuedWrite[] = [];
+  /** The first write of a new segment waits until the previous segment is synced up to this record. */
+  private pendingBarrierSeq = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -142,9 +153,13 @@ export class MessageLog {
     if (this.active.bytes < this.policy.segmentBytes) return;
     const previous = this.active;
     previous.lastSeq = this.lastSeq;
-    const hadPending = this.writer.byteLength > 0;
-    this.flushToQueue(true);
-    if (!hadPending && this.policy.fsync !== 'never') this.issueSync(segmentFileName(previous.number));
+    // The previous segment's last records get their own sync, whatever the policy, and the new
+    // segment is not written before that sync completes: a segment exists on disk only once every
+    // segment before it is whole, so a crash can tear or leave empty only the newest one.
+    if (this.writer.byteLength > 0) this.flushToQueue(true);
+    else if (this.queuedWrites.length > 0) this.queuedWrites[this.queuedWrites.length - 1]!.lastOfSegment = true;
+    else this.issueSync(segmentFileName(previous.number));
+    this.pendingBarrierSeq = previous.lastSeq;
     this.openSegment(previous.number + 1, topology());
     const oldest = this.segments[0]!;
     if (this.segments.length > this.policy.maxSegments && oldest.live > 0 && oldest !== this.active) this.copyForward(oldest);
@@ -191,14 +206,23 @@ export class MessageLog {
   /** Moves the encoded records into the write queue, bound to the active segment's file. */
   private flushToQueue(lastOfSegment = false): void {
     if (this.writer.byteLength === 0) return;
-    this.queuedWrites.push({ file: segmentFileName(this.active.number), bytes: this.writer.take(), endSeq: this.lastSeq, lastOfSegment });
+    this.queuedWrites.push({
+      file: segmentFileName(this.active.number),
+      bytes: this.writer.take(),
+      endSeq: this.lastSeq,
+      lastOfSegment,
+      barrierSeq: this.pendingBarrierSeq,
+    });
+    this.pendingBarrierSeq = 0;
   }
 
   private handOver(): void {
     if (this.stopped || this.failure !== null) return;
-    this.flushToQueue();
-    const next = this.queuedWrites.shift();
-    if (next === undefined) return;
+    // Records stay in the writer while earlier writes wait, so they leave as one append.
+    if (this.queuedWrites.length === 0) this.flushToQueue();
+    const next = this.queuedWrites[0];
+    if (next === undefined || next.barrierSeq > this.syncedSeq) return; // resumed when the sync lands
+    this.queuedWrites.shift();
     this.writing = true;
     this.handedSeq = next.endSeq;
     this.lastHandedFile = next.file;
@@ -212,7 +236,7 @@ export class MessageLog {
       this.syncAsPolicySays();
     });
     // A rolled segment's last records need their own sync: later syncs go to the new file.
-    if (next.lastOfSegment && this.policy.fsync !== 'never') this.issueSync(next.file);
+    if (next.lastOfSegment) this.issueSync(next.file);
     this.syncAsPolicySays();
   }
 
@@ -249,6 +273,7 @@ export class MessageLog {
       while (this.syncMarks.length > 0 && this.syncMarks[0]!.done) this.syncedSeq = Math.max(this.syncedSeq, this.syncMarks.shift()!.endSeq);
       this.release();
       for (const callback of this.afterSync.splice(0)) callback();
+      if (!this.writing) this.handOver();
       this.syncAsPolicySays();
     });
   }

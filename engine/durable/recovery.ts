@@ -7,6 +7,7 @@ import {
   RecordType,
   SEGMENT_HEADER_BYTES,
   segmentFileName,
+  segmentHeader,
   segmentNumberOf,
   type EnqueueRecord,
   type Topology,
@@ -78,6 +79,12 @@ export function recoverLog(storage: Storage, done: (error: Error | null, log: Re
       storage.read(file, (readError, data) => {
         if (readError || data === null) return done(readError ?? new Error(`read ${file} returned nothing`), null);
         const isLast = index === numbers.length - 1;
+        if (isLast && isUnbornSegment(data, number)) {
+          // Created, then the crash came before its header was written: it never held a record (its
+          // first write carries the header), so it goes, durably, and the one before is the last.
+          state.droppedSegments.push(file);
+          return storage.delete(file, (deleteError) => (deleteError ? done(deleteError, null) : done(null, state.finish(numbers.slice(0, index)))));
+        }
         const outcome = state.replaySegment(number, file, data, isLast);
         if (outcome.error) return done(outcome.error, null);
         if (outcome.truncateAt === undefined) return readNext(index + 1);
@@ -101,6 +108,8 @@ class ReplayState {
   bytes = 0;
   truncatedBytes = 0;
   maxLogId = 0;
+  /** Empty or header-less tail segments deleted (left by a crash while being created). */
+  readonly droppedSegments: string[] = [];
 
   replaySegment(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
     this.bytes += data.length;
@@ -116,7 +125,6 @@ class ReplayState {
   }
 
   private replayRecords(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
-    if (data.length < SEGMENT_HEADER_BYTES && isLast) return { truncateAt: 0 }; // torn while being created
     const headerNumber = readSegmentHeader(data);
     if (headerNumber === undefined) return { error: new LogCorruptionError(`${file}: not a queuelab segment (bad header at offset 0)`) };
     if (headerNumber !== number) return { error: new LogCorruptionError(`${file}: header names segment ${headerNumber}`) };
@@ -241,6 +249,18 @@ class ReplayState {
       },
     };
   }
+}
+
+/**
+ * A segment whose header never made it to disk: empty, a prefix of the header it should carry, or
+ * zeros (a file extended but not written). Anything else with a bad header is not ours.
+ */
+function isUnbornSegment(data: Uint8Array, number: number): boolean {
+  if (data.length >= SEGMENT_HEADER_BYTES && readSegmentHeader(data) !== undefined) return false;
+  const expected = segmentHeader(number);
+  const head = data.subarray(0, Math.min(data.length, SEGMENT_HEADER_BYTES));
+  if (head.every((b) => b === 0) && data.every((b) => b === 0)) return true;
+  return data.length < SEGMENT_HEADER_BYTES && head.every((b, i) => b === expected[i]);
 }
 
 /** True if a whole valid record starts anywhere at or after `from`: then a bad record before it is corruption, not a torn tail. */

@@ -20,7 +20,7 @@ describe('SimDisk crash semantics', () => {
   const data = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
   it('keeps synced bytes, loses unsynced ones, and loses files never synced', () => {
-    const { loop, disk } = harness({ tearProbability: 0 });
+    const { loop, disk } = harness({ tearProbability: 0, keepUnsyncedFileProbability: 0 });
     disk.append('a', data(10, 1), () => {});
     disk.sync('a', () => {});
     disk.append('a', data(5, 2), () => {});
@@ -34,6 +34,31 @@ describe('SimDisk crash semantics', () => {
     loop.run();
     expect(files).toEqual(['a']);
     expect([...content!]).toEqual(Array(10).fill(1));
+  });
+
+  it('may keep a file never synced, empty or with a prefix of its first write (its name reached the directory, its data not)', () => {
+    const lengths: number[] = [];
+    let vanished = 0;
+    for (let seed = 0; seed < 60; seed++) {
+      const loop = new EventLoop();
+      const disk = new SimDisk(loop, randomStreams(seed).stream('disk'), { keepUnsyncedFileProbability: 0.5, tearProbability: 0.5 });
+      disk.append('new', data(16, 7), () => {});
+      disk.append('new', data(16, 8), () => {});
+      loop.run();
+      disk.crash();
+      disk.list((_e, files) => {
+        if (!files.includes('new')) vanished++;
+        else disk.read('new', (_e2, d) => {
+          expect(d!.every((b) => b === 7)).toBe(true);
+          lengths.push(d!.length);
+        });
+      });
+      loop.run();
+    }
+    expect(vanished).toBeGreaterThan(10);
+    expect(lengths.filter((n) => n === 0).length).toBeGreaterThan(5);
+    expect(lengths.some((n) => n > 0 && n < 16)).toBe(true);
+    expect(Math.max(...lengths)).toBeLessThan(16);
   });
 
   it('may tear the first unsynced write at a random byte, never a later one', () => {

@@ -13,6 +13,12 @@ export interface SimDiskOptions {
   readLatencyMs?: Distribution;
   /** Chance that a crash leaves a torn prefix of the first unsynced write behind (default 0.5). */
   tearProbability?: number;
+  /**
+   * Chance that a file created and never synced survives a crash anyway — its name reached the
+   * directory — holding a prefix (maybe empty) of what was written to it (default 0.5). The rest
+   * of the time it vanishes.
+   */
+  keepUnsyncedFileProbability?: number;
   /** Sequential read throughput, so reading a large log takes its time (default 500 MB/s). */
   readBytesPerMs?: number;
 }
@@ -87,7 +93,8 @@ class SimFile {
  *
  * `crash()` is a power cut: every write not covered by a completed sync is lost, except that with
  * `tearProbability` a random-length prefix of the first unsynced write survives (a torn write);
- * files never synced vanish; callbacks still pending never fire. `corrupt()` flips a byte at rest,
+ * a file never synced vanishes, or with `keepUnsyncedFileProbability` stays, empty or holding such a
+ * torn prefix (its directory entry was written back, its data not); callbacks still pending never fire. `corrupt()` flips a byte at rest,
  * for tests of mid-log corruption; `stall()` holds every operation back until a time (a stalled
  * fsync, a saturated device).
  */
@@ -97,6 +104,7 @@ export class SimDisk implements Storage {
   private readonly syncLatency: Distribution;
   private readonly readLatency: Distribution;
   private readonly tearProbability: number;
+  private readonly keepUnsyncedFileProbability: number;
   private readonly readBytesPerMs: number;
   /** Bumped by crash(): completions scheduled before it are ignored. */
   private generation = 0;
@@ -104,7 +112,7 @@ export class SimDisk implements Storage {
   /** Multiplies every latency (1 = as configured); a fault plan can slow the disk down. */
   latencyFactor = 1;
   /** Counters for reports: operations and bytes. */
-  readonly stats = { appends: 0, syncs: 0, bytesAppended: 0, reads: 0, crashes: 0, tornWrites: 0 };
+  readonly stats = { appends: 0, syncs: 0, bytesAppended: 0, reads: 0, crashes: 0, tornWrites: 0, keptUnsyncedFiles: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -115,6 +123,7 @@ export class SimDisk implements Storage {
     this.syncLatency = options.syncLatencyMs ?? deterministic(0);
     this.readLatency = options.readLatencyMs ?? deterministic(0);
     this.tearProbability = options.tearProbability ?? 0.5;
+    this.keepUnsyncedFileProbability = options.keepUnsyncedFileProbability ?? 0.5;
     this.readBytesPerMs = options.readBytesPerMs ?? 500_000;
   }
 
@@ -190,8 +199,12 @@ export class SimDisk implements Storage {
     this.stats.crashes++;
     for (const [name, f] of this.files) {
       if (!f.durable) {
-        this.files.delete(name);
-        continue;
+        if (!(this.random.next() < this.keepUnsyncedFileProbability)) {
+          this.files.delete(name);
+          continue;
+        }
+        f.durable = true;
+        this.stats.keptUnsyncedFiles++;
       }
       const first = f.unsynced[0];
       f.cut(f.syncedLength);
