@@ -182,7 +182,7 @@ describe('crash recovery keeps its promises (fast-check)', () => {
       fc.assert(
         // The crash comes at a random time, or right after the k-th confirm (the window in which a
         // confirm given too early would be lost), whichever is first.
-        fc.property(fc.array(opArb, { minLength: 1, maxLength: 120 }), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.option(fc.integer({ min: 1, max: 30 })), (ops, seed, crashPoint, crashAfterConfirm) => {
+        fc.property(fc.array(opArb, { minLength: 20, maxLength: 120, size: 'max' }), fc.nat(), fc.double({ min: 0, max: 1, noNaN: true }), fc.option(fc.integer({ min: 1, max: 30 })), (ops, seed, crashPoint, crashAfterConfirm) => {
           const { loop, disk } = simulatedDisk(seed, {
             writeLatencyMs: exponential(0.3),
             syncLatencyMs: lognormal(2, 1),

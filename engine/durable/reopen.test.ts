@@ -54,3 +54,39 @@ describe('a segment file left empty by a crash during its creation', () => {
     await closeBroker(third);
   });
 });
+
+describe('recovery is idempotent', () => {
+  it('open, close, open, kill, open: every open succeeds and yields the same messages', () => {
+    const { loop, disk } = simulatedDisk(12, {});
+    const first = recoverOn(loop, disk, { fsync: 'always', segmentBytes: 1024 });
+    first.declareQueue('q', { durable: true });
+    for (let i = 0; i < 40; i++) first.publish('', 'q', `message ${i}`, { persistent: true });
+    loop.run();
+    for (let i = 0; i < 10; i++) first.ack(first.get('q')!.deliveryTag);
+    loop.run();
+    first.close();
+    loop.run();
+    const peek = (broker: Broker) => {
+      const out: string[] = [];
+      const tags: number[] = [];
+      for (let d = broker.get('q'); d !== undefined; d = broker.get('q')) {
+        out.push(new TextDecoder().decode(d.body));
+        tags.push(d.deliveryTag);
+      }
+      for (const tag of tags) broker.nack(tag, { requeue: true });
+      return out;
+    };
+    const second = recoverOn(loop, disk, { segmentBytes: 1024 });
+    const expected = peek(second);
+    expect(expected).toEqual(Array.from({ length: 30 }, (_, i) => `message ${i + 10}`));
+    second.close();
+    loop.run();
+    const third = recoverOn(loop, disk, { segmentBytes: 1024 });
+    expect(peek(third)).toEqual(expected);
+    loop.run();
+    third.kill();
+    disk.crash();
+    const fourth = recoverOn(loop, disk, { segmentBytes: 1024 });
+    expect(peek(fourth)).toEqual(expected);
+  });
+});
