@@ -6,30 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Broker } from '../broker.ts';
 
-const CHILD = fileURLToPath(new URL('./fixtures/publishUntilKilled.ts', import.meta.url));
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** Runs the publisher until it has reported `count` confirms, then SIGKILLs it; returns the confirmed ids. */
-function publishThenKill(dir: string, fsync: string, count: number): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, fsync, '64'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const confirmed: string[] = [];
-    let partial = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.stdout.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop()!;
-      confirmed.push(...lines);
-      if (confirmed.length >= count && child.exitCode === null && !child.killed) child.kill('SIGKILL');
-    });
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(confirmed);
-      else reject(new Error(`publisher exited on its own (code ${code}): ${stderr}`));
-    });
-  });
-}
 
 describe('opening a log directory', () => {
   it('a path that is a file, or a directory of other files, is a clear error', async () => {
@@ -42,22 +20,75 @@ describe('opening a log directory', () => {
   });
 });
 
-describe('a publisher killed with SIGKILL mid-stream', () => {
-  for (const fsync of ['always', 'batch']) {
-    it(`fsync ${fsync}: every message it saw confirmed is on disk when the directory is reopened`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), `qlab-sigkill-${fsync}-`));
-      dirs.push(dir);
-      const confirmed = await publishThenKill(dir, fsync, 3000);
-      expect(confirmed.length).toBeGreaterThanOrEqual(3000);
-      const broker = await Broker.open({ dir, fsync: fsync as 'always' | 'batch' });
-      const recovered = new Set<string>();
-      for (let d = broker.get('q', { autoAck: true }); d !== undefined; d = broker.get('q', { autoAck: true })) {
-        recovered.add(d.properties.messageId!);
+const WORKER = fileURLToPath(new URL('./fixtures/workUntilKilled.ts', import.meta.url));
+
+interface Generation {
+  recovered: Set<string>;
+  confirmed: string[];
+  acked: Set<string>;
+}
+
+/** One generation: reopens `dir`, works until `confirms` publishes were confirmed, then is SIGKILLed. */
+function generation(dir: string, fsync: string, prefix: string, confirms: number): Promise<Generation> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dir, fsync, '32', '4096', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const result: Generation = { recovered: new Set(), confirmed: [], acked: new Set() };
+    let partial = '';
+    let stderr = '';
+    let killing = false;
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const id = line.slice(2);
+        if (line.startsWith('r ')) result.recovered.add(id);
+        else if (line.startsWith('c ')) result.confirmed.push(id);
+        else if (line.startsWith('a ')) result.acked.add(id);
       }
-      const missing = confirmed.filter((id) => !recovered.has(id));
-      expect(missing).toEqual([]);
-      expect(broker.recoveryReport!.messages).toBeGreaterThanOrEqual(confirmed.length);
-      await new Promise<void>((resolve, reject) => broker.close((e) => (e ? reject(e) : resolve())));
+      // A little random lag, so kills land at any step (a roll's file creation included), not only after a confirm.
+      if (result.confirmed.length >= confirms && !killing) {
+        killing = true;
+        setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), Math.random() * 20);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') resolve(result);
+      else reject(new Error(`generation ${prefix} exited on its own (code ${code}): ${stderr}`));
+    });
+  });
+}
+
+describe('a broker SIGKILLed mid-stream, publishers and acking consumers running, 4 KiB segments', () => {
+  // Each trial: three kill/reopen generations, then a last reopen in this process. A message owed
+  // (confirmed, or recovered, and not acked since) must be back after every reopen.
+  for (const [fsync, trials] of [
+    ['always', 3],
+    ['batch', 1],
+  ] as const) {
+    it(`fsync ${fsync}: every reopen succeeds and every confirmed, unacked message is there (${trials} trial(s) x 3 generations)`, async () => {
+      let rolled = 0;
+      for (let trial = 0; trial < trials; trial++) {
+        const dir = mkdtempSync(join(tmpdir(), `qlab-sigkill-${fsync}-`));
+        dirs.push(dir);
+        let owed = new Set<string>();
+        for (let g = 0; g < 3; g++) {
+          const life = await generation(dir, fsync, `t${trial}g${g}`, 400 + 150 * g);
+          const missing = [...owed].filter((id) => !life.recovered.has(id));
+          expect(missing, `trial ${trial}, generation ${g}: owed messages missing after reopen`).toEqual([]);
+          owed = new Set(life.recovered);
+          for (const id of life.confirmed) owed.add(id);
+          for (const id of life.acked) owed.delete(id);
+        }
+        const broker = await Broker.open({ dir, fsync, segmentBytes: 4096 });
+        const back = new Set<string>();
+        for (let d = broker.get('q', { autoAck: true }); d !== undefined; d = broker.get('q', { autoAck: true })) back.add(d.properties.messageId!);
+        expect([...owed].filter((id) => !back.has(id)), `trial ${trial}: owed messages missing at the end`).toEqual([]);
+        rolled += broker.recoveryReport!.segments;
+        await new Promise<void>((resolve, reject) => broker.close((e) => (e ? reject(e) : resolve())));
+      }
+      // Small segments: the log rolled (and compacted) many times on the way.
+      expect(rolled).toBeGreaterThan(trials);
     });
   }
 });
