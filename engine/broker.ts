@@ -59,6 +59,8 @@ export interface DurableBrokerOptions extends BrokerOptions {
   segmentBytes?: number;
   /** Copy live messages forward once there are more segments than this (default 8). */
   maxSegments?: number;
+  /** `truncate`: on a damaged log, keep what is intact, drop the rest and report it in recoveryReport.repaired. */
+  repair?: 'truncate';
 }
 
 /** A broker on real files in `dir`, with the real clock (see Broker.open). */
@@ -121,7 +123,7 @@ export class Broker {
     const policy = logPolicy(options);
     const broker = new Broker(options);
     const startedMs = broker.clock.now();
-    recoverLog(options.storage, (error, recovered) => {
+    recoverLog(options.storage, { repair: options.repair }, (error, recovered) => {
       if (error || recovered === null) return done(error ?? new Error('recovery returned nothing'), null);
       try {
         broker.restore(recovered, options.storage, policy);
@@ -435,7 +437,7 @@ export class Broker {
     this.closed = true;
     const durability = this.durability;
     if (durability === undefined) return done?.(null);
-    durability.log.syncAll((error) => {
+    durability.log.close((error) => {
       durability.log.stop();
       const storage = this.storage as { close?: (cb: (e: Error | null) => void) => void } | undefined;
       if (storage?.close !== undefined) storage.close((closeError) => done?.(error ?? closeError));

@@ -6,7 +6,7 @@
 export { QueueOptionsSchema, ExchangeOptionsSchema, ConsumeOptionsSchema } from './options.ts';
 export { Broker, type DurableBrokerOptions, type OpenOptions, type PublishOutcome } from './broker.ts';
 export type { FsyncPolicy } from './durable/messageLog.ts';
-export type { RecoveryReport } from './durable/recovery.ts';
+export { LogCorruptionError, type RecoveryReport, type RepairAction } from './durable/recovery.ts';
 export type { Storage, Done } from './storage.ts';
 export { StorageError } from './storage.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';

@@ -1,4 +1,9 @@
-import type { RecoveredMessage } from './recovery.ts';
+import type { EnqueueRecord } from './records.ts';
+
+/** A message met while replaying the log, with the segment that holds its latest Enqueue record. */
+export interface RecoveredMessage extends EnqueueRecord {
+  segment?: number;
+}
 
 /**
  * The unsettled messages met while replaying a log, by log id. Ids are handed out in increasing

@@ -1,6 +1,10 @@
 import type { Clock, TimerId } from '../clock.ts';
 import type { Storage } from '../storage.ts';
-import { RecordType, RecordWriter, segmentFileName, segmentHeader, type LogRecord, type Topology } from './records.ts';
+import { RecordType, RecordWriter, SEGMENT_HEADER_BYTES, segmentFileName, segmentHeader, type LogRecord, type Topology } from './records.ts';
+
+const COMMIT: LogRecord = { type: RecordType.Commit };
+const CLOSE: LogRecord = { type: RecordType.Close };
+const SEAL: LogRecord = { type: RecordType.Seal };
 
 export type FsyncPolicy = 'always' | 'batch' | 'never';
 
@@ -47,6 +51,8 @@ interface QueuedWrite {
   lastOfSegment: boolean;
   /** Not handed to storage before every record up to this one is synced (0: no wait). */
   barrierSeq: number;
+  /** Not handed to storage before this segment's header is durable (0: no wait). */
+  awaitSegment: number;
 }
 
 interface Waiter {
@@ -87,12 +93,24 @@ export class MessageLog {
   private failure: Error | null = null;
   private stopped = false;
   private deleting = false;
+  private closing = false;
   readonly segments: SegmentState[];
   private active!: SegmentState;
   /** Encoded records waiting for their append, each bound to its segment file. */
   private readonly queuedWrites: QueuedWrite[] = [];
   /** The first write of a new segment waits until the previous segment is synced up to this record. */
   private pendingBarrierSeq = 0;
+  private pendingAwaitSegment = 0;
+  /** The newest segment whose header (and directory entry) is durable. */
+  private createdSegment = 0;
+  /** Segments to create, in order, one at a time. */
+  private readonly toCreate: number[] = [];
+  private creating = false;
+  /** Each rolled segment's Seal record. */
+  private readonly sealSeqs = new Map<number, number>();
+  /** The newest segment a durable Compacted record allows deleting, and that record's sequence number. */
+  private compactedLogged = 0;
+  private compactedLoggedSeq = 0;
 
   constructor(
     private readonly storage: Storage,
@@ -105,7 +123,8 @@ export class MessageLog {
     private readonly copyForward: (segment: SegmentState) => void,
   ) {
     this.segments = [...existingSegments];
-    this.openSegment(firstSegment, topology);
+    this.createdSegment = firstSegment - 1;
+    this.startSegment(firstSegment, topology);
   }
 
   get failed(): Error | null {
@@ -153,14 +172,7 @@ export class MessageLog {
     if (this.active.bytes < this.policy.segmentBytes) return;
     const previous = this.active;
     previous.lastSeq = this.lastSeq;
-    // The previous segment's last records get their own sync, whatever the policy, and the new
-    // segment is not written before that sync completes: a segment exists on disk only once every
-    // segment before it is whole, so a crash can tear or leave empty only the newest one.
-    if (this.writer.byteLength > 0) this.flushToQueue(true);
-    else if (this.queuedWrites.length > 0) this.queuedWrites[this.queuedWrites.length - 1]!.lastOfSegment = true;
-    else this.issueSync(segmentFileName(previous.number));
-    this.pendingBarrierSeq = previous.lastSeq;
-    this.openSegment(previous.number + 1, topology());
+    this.startSegment(previous.number + 1, topology());
     const oldest = this.segments[0]!;
     if (this.segments.length > this.policy.maxSegments && oldest.live > 0 && oldest !== this.active) this.copyForward(oldest);
   }
@@ -194,26 +206,86 @@ export class MessageLog {
     this.batchTimer = -1;
   }
 
-  private openSegment(number: number, topology: Topology): void {
-    const segment: SegmentState = { number, bytes: 0, live: 0, lastSettleSeq: 0, lastSeq: Infinity };
+  /** Writes the active segment's tail and syncs everything appended so far, then marks a clean close. */
+  close(done: (error: Error | null) => void): void {
+    this.syncAll((error) => {
+      if (error) return done(error);
+      this.closing = true; // nothing (no compaction) may follow the close marker
+      this.append(CLOSE);
+      this.syncAll(done);
+    });
+  }
+
+  /**
+   * Starts segment `number` in three steps, so that a crash at any point leaves a log recovery
+   * can tell from a damaged one:
+   *   1. the new file gets its header, synced (with its directory entry) — until then it holds no
+   *      record, so recovery may delete it if the header is missing;
+   *   2. the previous segment gets its last records and a Seal, synced — a sealed segment promises
+   *      that its successor exists, so a deleted last segment is detected;
+   *   3. only then do records go to the new segment: a segment is written only once every segment
+   *      before it is whole, so only the newest can be torn.
+   * No sync is added to the group commit: the steps run once per segment.
+   */
+  private startSegment(number: number, topology: Topology): void {
+    this.toCreate.push(number);
+    this.maybeCreate();
+    const previous = this.segments[this.segments.length - 1];
+    if (previous !== undefined) {
+      this.flushToQueue();
+      const sealSeq = this.nextSeq++;
+      previous.bytes += this.writer.record(SEAL);
+      previous.lastSeq = sealSeq;
+      this.sealSeqs.set(previous.number, sealSeq);
+      const bytes = this.writer.take();
+      this.queuedWrites.push({ file: segmentFileName(previous.number), bytes, endSeq: sealSeq, lastOfSegment: true, barrierSeq: 0, awaitSegment: number });
+      this.pendingBarrierSeq = sealSeq;
+    }
+    this.pendingAwaitSegment = number;
+    const segment: SegmentState = { number, bytes: SEGMENT_HEADER_BYTES, live: 0, lastSettleSeq: 0, lastSeq: Infinity };
     this.segments.push(segment);
     this.active = segment;
-    this.writer.raw(segmentHeader(number));
-    segment.bytes += 16;
     this.append({ type: RecordType.Snapshot, topology });
+  }
+
+  /**
+   * Creates the next segment file once the one before it exists and the one before that is sealed
+   * durably: at most one empty segment can follow an unsealed one, which recovery knows to drop.
+   */
+  private maybeCreate(): void {
+    if (this.creating || this.stopped || this.failure !== null) return;
+    const number = this.toCreate[0];
+    if (number === undefined || this.createdSegment < number - 1) return;
+    if ((this.sealSeqs.get(number - 2) ?? 0) > this.syncedSeq) return;
+    this.toCreate.shift();
+    this.creating = true;
+    const file = segmentFileName(number);
+    this.storage.append(file, segmentHeader(number), (error) => error && !this.stopped && this.fail(error));
+    this.storage.sync(file, (error) => {
+      if (this.stopped) return;
+      this.creating = false;
+      if (error) return this.fail(error);
+      this.createdSegment = number;
+      this.sealSeqs.delete(number - 2);
+      if (!this.writing) this.handOver();
+      this.maybeCreate();
+    });
   }
 
   /** Moves the encoded records into the write queue, bound to the active segment's file. */
   private flushToQueue(lastOfSegment = false): void {
     if (this.writer.byteLength === 0) return;
+    this.active.bytes += this.writer.record(COMMIT);
     this.queuedWrites.push({
       file: segmentFileName(this.active.number),
       bytes: this.writer.take(),
       endSeq: this.lastSeq,
       lastOfSegment,
       barrierSeq: this.pendingBarrierSeq,
+      awaitSegment: this.pendingAwaitSegment,
     });
     this.pendingBarrierSeq = 0;
+    this.pendingAwaitSegment = 0;
   }
 
   private handOver(): void {
@@ -221,7 +293,8 @@ export class MessageLog {
     // Records stay in the writer while earlier writes wait, so they leave as one append.
     if (this.queuedWrites.length === 0) this.flushToQueue();
     const next = this.queuedWrites[0];
-    if (next === undefined || next.barrierSeq > this.syncedSeq) return; // resumed when the sync lands
+    // Resumed when the sync, or the new segment's creation, lands.
+    if (next === undefined || next.barrierSeq > this.syncedSeq || next.awaitSegment > this.createdSegment) return;
     this.queuedWrites.shift();
     this.writing = true;
     this.handedSeq = next.endSeq;
@@ -274,6 +347,7 @@ export class MessageLog {
       this.release();
       for (const callback of this.afterSync.splice(0)) callback();
       if (!this.writing) this.handOver();
+      this.maybeCreate();
       this.syncAsPolicySays();
     });
   }
@@ -293,11 +367,21 @@ export class MessageLog {
    * goes: a settle record in a newer segment may refer to a message in an older one.
    */
   private compact(): void {
-    if (this.deleting || this.stopped || this.failure !== null) return;
+    if (this.deleting || this.stopped || this.closing || this.failure !== null) return;
     const oldest = this.segments[0];
     if (oldest === undefined || oldest === this.active || oldest.live > 0) return;
     const durable = this.durableSeq;
     if (oldest.lastSettleSeq > durable || oldest.lastSeq > durable) return;
+    // A deletion recovery cannot tell from a lost segment would hide data loss: the Compacted
+    // record that allows it is synced first (a forced sync, once per segment, off the commit path).
+    if (this.compactedLogged < oldest.number) {
+      this.compactedLogged = oldest.number;
+      this.compactedLoggedSeq = this.append({ type: RecordType.Compacted, segment: oldest.number });
+      this.forcedSyncSeq = Math.max(this.forcedSyncSeq, this.compactedLoggedSeq);
+      this.syncAsPolicySays();
+      return;
+    }
+    if (this.compactedLoggedSeq > this.syncedSeq) return; // compact() runs again after each sync
     this.deleting = true;
     this.storage.delete(segmentFileName(oldest.number), (error) => {
       if (this.stopped) return;

@@ -30,6 +30,17 @@ export enum RecordType {
   Deliver = 9,
   /** It left its queue: acked, dead-lettered, expired, dropped. */
   Settle = 10,
+  /**
+   * Ends every write, in the same append: a crash tears only a write's tail, so damage before a
+   * valid marker is corruption of written data, never a torn write.
+   */
+  Commit = 11,
+  /** The broker closed cleanly after syncing everything (the last record of a cleanly closed log). */
+  Close = 12,
+  /** The segment is complete, and the next one was created durably before this record was written. */
+  Seal = 13,
+  /** Segments up to this number may be deleted by compaction; durable before the deletion. */
+  Compacted = 14,
 }
 
 export interface ExchangeRecord {
@@ -77,7 +88,11 @@ export type LogRecord =
   | { type: RecordType.Unbind; binding: BindingRecord }
   | { type: RecordType.Enqueue; message: EnqueueRecord }
   | { type: RecordType.Deliver; logId: number }
-  | { type: RecordType.Settle; logId: number };
+  | { type: RecordType.Settle; logId: number }
+  | { type: RecordType.Commit }
+  | { type: RecordType.Close }
+  | { type: RecordType.Seal }
+  | { type: RecordType.Compacted; segment: number };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -151,6 +166,13 @@ export class RecordWriter {
       case RecordType.Deliver:
       case RecordType.Settle:
         this.f64(record.logId);
+        break;
+      case RecordType.Commit:
+      case RecordType.Close:
+      case RecordType.Seal:
+        break;
+      case RecordType.Compacted:
+        this.f64(record.segment);
         break;
       case RecordType.Enqueue:
         this.enqueue(record.message);
@@ -345,6 +367,14 @@ class PayloadReader {
         return { type, logId: this.f64() };
       case RecordType.Settle:
         return { type, logId: this.f64() };
+      case RecordType.Commit:
+        return COMMIT;
+      case RecordType.Close:
+        return CLOSE;
+      case RecordType.Seal:
+        return SEAL;
+      case RecordType.Compacted:
+        return { type, segment: this.f64() };
       case RecordType.Enqueue:
         return { type, message: this.enqueue(propertiesCache) };
       case RecordType.Snapshot:
@@ -480,6 +510,9 @@ class PayloadReader {
 }
 
 const reader = new PayloadReader();
+const COMMIT: LogRecord = Object.freeze({ type: RecordType.Commit });
+const CLOSE: LogRecord = Object.freeze({ type: RecordType.Close });
+const SEAL: LogRecord = Object.freeze({ type: RecordType.Seal });
 const EMPTY_EXTRA: { p: MessageProperties; d?: DeathEntry[] } = { p: {} };
 const NO_DEATHS: readonly DeathEntry[] = Object.freeze([]) as readonly DeathEntry[];
 

@@ -1,20 +1,29 @@
 import type { Storage } from '../storage.ts';
-import { LiveMessages } from './liveMessages.ts';
-import type { SegmentState } from './messageLog.ts';
-import {
-  parseRecord,
-  readSegmentHeader,
-  RecordType,
-  SEGMENT_HEADER_BYTES,
-  segmentFileName,
-  segmentHeader,
-  segmentNumberOf,
-  type EnqueueRecord,
-  type Topology,
-} from './records.ts';
+import type { RecoveredMessage } from './liveMessages.ts';
+import { RecordType, RecordWriter, SEGMENT_HEADER_BYTES, segmentFileName, segmentHeader, segmentNumberOf } from './records.ts';
+import { headerNumber, ReplayState, type ReplayResult, type SegmentScan } from './replay.ts';
 
-export interface RecoveredMessage extends EnqueueRecord {
-  segment?: number;
+export type { RecoveredMessage } from './liveMessages.ts';
+
+export interface RecoveryOptions {
+  /**
+   * `truncate`: on corruption, keep every record before the first damaged one, drop the rest (the
+   * damaged segment's tail and every later segment) and report exactly what was dropped. Without
+   * it, corruption is a LogCorruptionError and nothing is changed.
+   */
+  repair?: 'truncate';
+}
+
+/** One damage found and cut away by `repair: 'truncate'`. */
+export interface RepairAction {
+  /** The damaged (or missing) segment file. */
+  file: string;
+  /** Where the damage starts in it (-1: the file is missing). */
+  offset: number;
+  reason: string;
+  /** Bytes cut from `file`, and whole segment files deleted after it. */
+  droppedBytes: number;
+  droppedSegments: string[];
 }
 
 export interface RecoveryReport {
@@ -27,228 +36,239 @@ export interface RecoveryReport {
   messages: number;
   /** Bytes cut from the end of the last segment (a write torn by the crash). */
   truncatedBytes: number;
+  /** Segment files deleted because a crash came before their header was durable (they held no record). */
+  droppedEmptySegments: string[];
+  /** The log ended with a clean-close marker: the broker was closed, not crashed. */
+  cleanShutdown: boolean;
+  /** What `repair: 'truncate'` cut away (empty when nothing was damaged). */
+  repaired: RepairAction[];
   /** Time taken, on the broker's clock. */
   durationMs: number;
 }
 
-export interface RecoveredLog {
-  topology: Topology;
-  /** Unsettled messages on durable queues, by queue, in arrival order. */
-  messages: Map<string, RecoveredMessage[]>;
-  segments: SegmentState[];
-  nextSegment: number;
-  nextLogId: number;
+export interface RecoveredLog extends ReplayResult {
   report: Omit<RecoveryReport, 'durationMs'>;
 }
 
+/**
+ * The log cannot be read back as written: a record damaged below a commit marker, a segment
+ * missing that compaction never deleted, a sealed segment without its successor. Names the file
+ * and the offset (-1 when the file itself is missing). Nothing has been changed on disk.
+ */
 export class LogCorruptionError extends Error {
   override name = 'LogCorruptionError';
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    readonly detail: string,
+  ) {
+    super(`${file}: ${detail} (open with repair: 'truncate' to keep what is intact and drop the rest)`);
+  }
 }
 
-const EMPTY_TOPOLOGY: Topology = { exchanges: [], queues: [], bindings: [] };
-
 /**
- * Reads a log directory back. Every record's CRC is checked. A bad record at the end of the last
- * segment is a write torn by a crash: the segment is truncated there (nothing valid may follow it,
- * or it is not a torn write but corruption). Anything bad elsewhere is an error naming the file and
- * the offset: recovery never drops valid data silently. A directory holding other files is
- * refused, so a wrong path cannot be mistaken for an empty log.
+ * Reads a log directory back; see Recovery. A directory holding other files is refused, so a wrong
+ * path cannot be mistaken for an empty log.
  */
-export function recoverLog(storage: Storage, done: (error: Error | null, log: RecoveredLog | null) => void): void {
+export function recoverLog(storage: Storage, options: RecoveryOptions, done: (error: Error | null, log: RecoveredLog | null) => void): void {
   storage.list((listError, files) => {
     if (listError) return done(listError, null);
     const numbers: number[] = [];
     for (const file of files) {
       const n = segmentNumberOf(file);
       if (n === undefined) {
-        return done(new LogCorruptionError(`not a queuelab log directory: unexpected file '${file}' (a log holds only segment-NNNNNNNN.qlog files)`), null);
+        return done(new Error(`not a queuelab log directory: unexpected file '${file}' (a log holds only segment-NNNNNNNN.qlog files)`), null);
       }
       numbers.push(n);
     }
     numbers.sort((a, b) => a - b);
-    for (let i = 1; i < numbers.length; i++) {
-      if (numbers[i] !== numbers[i - 1]! + 1) {
-        return done(new LogCorruptionError(`segments missing between ${segmentFileName(numbers[i - 1]!)} and ${segmentFileName(numbers[i]!)}`), null);
-      }
-    }
-    const state = new ReplayState();
-    const readNext = (index: number): void => {
-      if (index === numbers.length) return done(null, state.finish(numbers));
-      const number = numbers[index]!;
-      const file = segmentFileName(number);
-      storage.read(file, (readError, data) => {
-        if (readError || data === null) return done(readError ?? new Error(`read ${file} returned nothing`), null);
-        const isLast = index === numbers.length - 1;
-        if (isLast && isUnbornSegment(data, number)) {
-          // Created, then the crash came before its header was written: it never held a record (its
-          // first write carries the header), so it goes, durably, and the one before is the last.
-          state.droppedSegments.push(file);
-          return storage.delete(file, (deleteError) => (deleteError ? done(deleteError, null) : done(null, state.finish(numbers.slice(0, index)))));
-        }
-        const outcome = state.replaySegment(number, file, data, isLast);
-        if (outcome.error) return done(outcome.error, null);
-        if (outcome.truncateAt === undefined) return readNext(index + 1);
-        state.truncatedBytes += data.length - outcome.truncateAt;
-        storage.truncate(file, outcome.truncateAt, (truncateError) => (truncateError ? done(truncateError, null) : readNext(index + 1)));
-      });
-    };
-    readNext(0);
+    new Recovery(storage, options, numbers, done).start();
   });
 }
 
-class ReplayState {
-  topology: Topology = EMPTY_TOPOLOGY;
-  readonly messages = new LiveMessages();
-  readonly segmentLive = new Map<number, number>();
-  /** Messages enqueued in the segment being replayed (counted locally: it is the hot path). */
-  private currentSegment = -1;
-  private currentLive = 0;
-  readonly propertiesCache = new Map<string, unknown>();
-  records = 0;
-  bytes = 0;
-  truncatedBytes = 0;
-  maxLogId = 0;
-  /** Empty or header-less tail segments deleted (left by a crash while being created). */
-  readonly droppedSegments: string[] = [];
+/**
+ * Every record's CRC is checked. Only the newest segment can be torn (a segment is written only
+ * once the one before is synced and sealed), so:
+ * - a last segment without its header is deleted: it never held a record;
+ * - a bad record in the last segment with no valid record (commit marker, close marker) after it is
+ *   a torn write, and the segment is truncated there; with one after it, it is corruption;
+ * - the second-to-last segment may lack its seal (and be torn) only if the last holds nothing but its
+ *   header: a roll interrupted by the crash; that empty last segment is then deleted;
+ * - any other damage, a gap in the numbering, a first segment whose predecessors no Compacted record
+ *   covers, or a last segment that is sealed is corruption, reported with file and offset.
+ * Every change recovery makes (delete, truncate) is durable before it goes on, so a crash during
+ * recovery leaves a log the next recovery accepts.
+ */
+class Recovery {
+  private readonly state = new ReplayState();
+  private readonly droppedEmpty: string[] = [];
+  private readonly repaired: RepairAction[] = [];
+  private lastData: Uint8Array = new Uint8Array(0);
+  /** What replay found in each segment, by index. */
+  private readonly scans: SegmentScan[] = [];
 
-  replaySegment(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
-    this.bytes += data.length;
-    this.segmentLive.set(number, 0);
-    this.currentSegment = number;
-    this.currentLive = 0;
-    try {
-      return this.replayRecords(number, file, data, isLast);
-    } finally {
-      this.segmentLive.set(number, this.segmentLive.get(number)! + this.currentLive);
-      this.currentSegment = -1;
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: RecoveryOptions,
+    private numbers: number[],
+    private readonly done: (error: Error | null, log: RecoveredLog | null) => void,
+  ) {}
+
+  start(): void {
+    for (let i = 1; i < this.numbers.length; i++) {
+      if (this.numbers[i] !== this.numbers[i - 1]! + 1) {
+        const file = segmentFileName(this.numbers[i - 1]! + 1);
+        const detail = `missing (segments ${segmentFileName(this.numbers[i - 1]!)} and ${segmentFileName(this.numbers[i]!)} are present)`;
+        return this.corrupt({ index: i - 1, file, offset: -1, detail, cut: 'after' }, () => this.readLast());
+      }
     }
+    this.readLast();
   }
 
-  private replayRecords(number: number, file: string, data: Uint8Array, isLast: boolean): { error?: Error; truncateAt?: number } {
-    const headerNumber = readSegmentHeader(data);
-    if (headerNumber === undefined) return { error: new LogCorruptionError(`${file}: not a queuelab segment (bad header at offset 0)`) };
-    if (headerNumber !== number) return { error: new LogCorruptionError(`${file}: header names segment ${headerNumber}`) };
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    let offset = SEGMENT_HEADER_BYTES;
-    while (offset < data.length) {
-      const parsed = parseRecord(data, view, offset, this.propertiesCache);
-      if (!parsed.ok) {
-        if (isLast && !validRecordFollows(data, view, offset + 1)) return { truncateAt: offset };
-        return { error: new LogCorruptionError(`${file}: corrupt record at offset ${offset} (${parsed.reason})${isLast ? ', with valid records after it' : ''}`) };
+  /** Reads the last segment first: whether it holds records decides how the one before may end. */
+  private readLast(): void {
+    if (this.numbers.length === 0) return this.conclude();
+    const number = this.numbers[this.numbers.length - 1]!;
+    const file = segmentFileName(number);
+    this.storage.read(file, (error, data) => {
+      if (error || data === null) return this.done(error ?? new Error(`read ${file} returned nothing`), null);
+      if (!isUnbornSegment(data, number)) {
+        this.lastData = data;
+        return this.replay(0);
       }
-      this.apply(number, parsed.record);
-      this.records++;
-      offset = parsed.next;
-    }
-    return {};
+      this.droppedEmpty.push(file);
+      this.numbers.pop();
+      this.storage.delete(file, (deleteError) => (deleteError ? this.done(deleteError, null) : this.readLast()));
+    });
   }
 
-  private apply(segment: number, record: import('./records.ts').LogRecord): void {
-    const t = this.topology;
-    switch (record.type) {
-      case RecordType.Snapshot:
-        this.topology = record.topology;
-        return;
-      case RecordType.DeclareExchange:
-        this.topology = { ...t, exchanges: [...t.exchanges.filter((e) => e.name !== record.exchange.name), record.exchange] };
-        return;
-      case RecordType.DeleteExchange:
-        this.topology = {
-          ...t,
-          exchanges: t.exchanges.filter((e) => e.name !== record.name),
-          bindings: t.bindings.filter((b) => b.exchange !== record.name),
-        };
-        return;
-      case RecordType.DeclareQueue:
-        this.topology = { ...t, queues: [...t.queues.filter((q) => q.name !== record.queue.name), record.queue] };
-        return;
-      case RecordType.DeleteQueue:
-        this.topology = {
-          ...t,
-          queues: t.queues.filter((q) => q.name !== record.name),
-          bindings: t.bindings.filter((b) => b.queue !== record.name),
-        };
-        for (const m of [...this.messages.values()]) if (m.queue === record.name) this.forget(m.logId, m);
-        return;
-      case RecordType.Bind: {
-        const b = record.binding;
-        if (!t.bindings.some((x) => sameBinding(x, b))) this.topology = { ...t, bindings: [...t.bindings, b] };
-        return;
-      }
-      case RecordType.Unbind:
-        this.topology = { ...t, bindings: t.bindings.filter((x) => !sameBinding(x, record.binding)) };
-        return;
-      case RecordType.Enqueue: {
-        const message: RecoveredMessage = record.message;
-        const previous = this.messages.get(message.logId);
-        if (previous !== undefined) this.forget(message.logId, previous); // copied forward: the copy wins
-        message.segment = segment;
-        this.messages.add(message);
-        this.currentLive++;
-        if (message.logId > this.maxLogId) this.maxLogId = message.logId;
-        return;
-      }
-      case RecordType.Deliver: {
-        const m = this.messages.get(record.logId);
-        if (m !== undefined) m.deliveryCount++;
-        return;
-      }
-      case RecordType.Settle: {
-        const m = this.messages.get(record.logId);
-        if (m !== undefined) this.forget(record.logId, m);
-        return;
-      }
-    }
+  private replay(index: number): void {
+    if (index === this.numbers.length) return this.conclude();
+    const isLast = index === this.numbers.length - 1;
+    if (isLast) return this.replayData(index, this.lastData);
+    const file = segmentFileName(this.numbers[index]!);
+    this.storage.read(file, (error, data) => (error || data === null ? this.done(error ?? new Error(`read ${file} returned nothing`), null) : this.replayData(index, data)));
   }
 
-  private forget(id: number, m: RecoveredMessage): void {
-    this.messages.delete(id);
-    if (m.segment === this.currentSegment) this.currentLive--;
-    else this.segmentLive.set(m.segment!, (this.segmentLive.get(m.segment!) ?? 1) - 1);
+  private replayData(index: number, data: Uint8Array): void {
+    const number = this.numbers[index]!;
+    const file = segmentFileName(number);
+    const isLast = index === this.numbers.length - 1;
+    const named = headerNumber(data);
+    const conclude = () => this.conclude();
+    if (named === undefined) return this.corrupt({ index, file, offset: 0, detail: 'not a queuelab segment (bad header at offset 0)', cut: 'whole', bytes: data.length }, conclude);
+    if (named !== number) return this.corrupt({ index, file, offset: 0, detail: `header names segment ${named}`, cut: 'whole', bytes: data.length }, conclude);
+    const scan = this.state.replaySegment(number, data);
+    this.scans[index] = scan;
+    const lastIsEmpty = index === this.numbers.length - 2 && this.lastData.length === SEGMENT_HEADER_BYTES;
+    const mayTear = isLast || (lastIsEmpty && scan.lastType !== RecordType.Seal);
+    const afterTail = () => this.checkSeal(index, file, scan, data.length);
+    if (scan.badAt === undefined) return afterTail();
+    const detail = `corrupt record at offset ${scan.badAt} (${scan.reason})`;
+    if (!mayTear || scan.validAfter === true) {
+      const full = `${detail}${scan.validAfter === true ? ', with valid records after it' : ''}`;
+      return this.corrupt({ index, file, offset: scan.badAt, detail: full, cut: 'at', bytes: data.length - scan.badAt }, conclude);
+    }
+    this.state.truncatedBytes += data.length - scan.badAt;
+    this.storage.truncate(file, scan.badAt, (error) => (error ? this.done(error, null) : afterTail()));
   }
 
-  finish(numbers: number[]): RecoveredLog {
-    const durableQueues = new Set(this.topology.queues.map((q) => q.name));
-    const byQueue = new Map<string, RecoveredMessage[]>();
-    let count = 0;
-    for (const m of this.messages.values()) {
-      if (!durableQueues.has(m.queue)) continue;
-      let list = byQueue.get(m.queue);
-      if (list === undefined) byQueue.set(m.queue, (list = []));
-      list.push(m);
-      count++;
+  /** A segment that is not the last must end with its seal, unless the last is an interrupted roll's empty segment. */
+  private checkSeal(index: number, file: string, scan: SegmentScan, size: number): void {
+    const isLast = index === this.numbers.length - 1;
+    if (isLast || scan.lastType === RecordType.Seal) return this.replay(index + 1);
+    const next = segmentFileName(this.numbers[index + 1]!);
+    if (index === this.numbers.length - 2 && this.lastData.length === SEGMENT_HEADER_BYTES) {
+      this.droppedEmpty.push(next);
+      this.numbers.pop();
+      return this.storage.delete(next, (error) => (error ? this.done(error, null) : this.conclude()));
     }
-    // Replay order is nearly always arrival order already; sort only the lists that are not.
-    for (const list of byQueue.values()) {
-      let sorted = true;
-      for (let i = 1; i < list.length && sorted; i++) sorted = list[i - 1]!.seq < list[i]!.seq;
-      if (!sorted) list.sort((a, b) => a.seq - b.seq);
+    this.corrupt({ index, file, offset: size, detail: `ends without its seal, yet ${next} follows it`, cut: 'after' }, () => this.conclude());
+  }
+
+  private conclude(): void {
+    const first = this.numbers[0];
+    const compacted = this.state.compactedUpTo;
+    if (first !== undefined && first > compacted + 1) {
+      const missing = segmentFileName(compacted + 1);
+      const detail = `missing: no Compacted record covers segments ${compacted + 1} to ${first - 1}, so they were lost, not compacted`;
+      if (this.options.repair !== 'truncate') return this.done(new LogCorruptionError(missing, -1, detail), null);
+      this.repaired.push({ file: missing, offset: -1, reason: detail, droppedBytes: 0, droppedSegments: [] });
+      return this.appendToLast([{ type: RecordType.Compacted, segment: first - 1 }], () => this.concludeSeal());
     }
-    const segments: SegmentState[] = numbers.map((number) => ({
-      number,
-      bytes: 0,
-      live: this.segmentLive.get(number) ?? 0,
-      lastSettleSeq: 0,
-      lastSeq: 0,
-    }));
-    return {
-      topology: this.topology,
-      messages: byQueue,
-      segments,
-      nextSegment: (numbers[numbers.length - 1] ?? 0) + 1,
-      nextLogId: this.maxLogId + 1,
+    this.concludeSeal();
+  }
+
+  /** A sealed last segment had a successor once (it was created before the seal was written). */
+  private concludeSeal(): void {
+    const last = this.numbers[this.numbers.length - 1];
+    const scan = this.scans[this.numbers.length - 1];
+    if (last === undefined || scan === undefined || scan.lastType !== RecordType.Seal) return this.finish();
+    const missing = segmentFileName(last + 1);
+    const detail = `missing: ${segmentFileName(last)} was sealed after it had been created`;
+    if (this.options.repair !== 'truncate') return this.done(new LogCorruptionError(missing, -1, detail), null);
+    // Drop the seal too, so the next open does not look for the successor again.
+    const file = segmentFileName(last);
+    this.repaired.push({ file: missing, offset: -1, reason: detail, droppedBytes: 0, droppedSegments: [] });
+    this.storage.truncate(file, scan.lastOffset, (error) => (error ? this.done(error, null) : this.finish()));
+  }
+
+  private finish(): void {
+    const result = this.state.finish(this.numbers);
+    this.done(null, {
+      ...result,
       report: {
-        segments: numbers.length,
-        bytes: this.bytes,
-        records: this.records,
-        exchanges: this.topology.exchanges.length,
-        queues: this.topology.queues.length,
-        bindings: this.topology.bindings.length,
-        messages: count,
-        truncatedBytes: this.truncatedBytes,
+        ...result.report,
+        droppedEmptySegments: this.droppedEmpty,
+        cleanShutdown: this.scans[this.numbers.length - 1]?.lastType === RecordType.Close,
+        repaired: this.repaired,
       },
-    };
+    });
   }
+
+  /**
+   * Corruption: an error, or with `repair: 'truncate'` the damage is cut away — the damaged segment
+   * from `offset` (`at`), or whole (`whole`), and every later segment — then `then` goes on with
+   * what was kept (the records before the damage were already replayed).
+   */
+  private corrupt(damage: Damage, then: () => void): void {
+    const { index, file, offset, detail, cut } = damage;
+    if (this.options.repair !== 'truncate') return this.done(new LogCorruptionError(file, offset, detail), null);
+    const later = this.numbers.slice(index + 1).map(segmentFileName);
+    const droppedSegments = cut === 'whole' ? [file, ...later] : later;
+    this.repaired.push({ file, offset, reason: detail, droppedBytes: cut === 'at' ? damage.bytes ?? 0 : 0, droppedSegments });
+    this.numbers = this.numbers.slice(0, cut === 'whole' ? index : index + 1);
+    const deleteNext = (files: string[]): void => {
+      if (files.length > 0) return this.storage.delete(files.pop()!, (error) => (error ? this.done(error, null) : deleteNext(files)));
+      if (cut !== 'at') return then();
+      this.storage.truncate(file, offset, (error) => (error ? this.done(error, null) : then()));
+    };
+    deleteNext([...droppedSegments]);
+  }
+
+  /** Appends records (and a commit marker) to the last segment, synced. */
+  private appendToLast(records: { type: RecordType.Compacted; segment: number }[], then: () => void): void {
+    const last = this.numbers[this.numbers.length - 1];
+    if (last === undefined) return then();
+    const writer = new RecordWriter();
+    for (const record of records) writer.record(record);
+    writer.record({ type: RecordType.Commit });
+    const file = segmentFileName(last);
+    this.storage.append(file, writer.take(), (error) => {
+      if (error) return this.done(error, null);
+      this.storage.sync(file, (syncError) => (syncError ? this.done(syncError, null) : then()));
+    });
+  }
+}
+
+interface Damage {
+  index: number;
+  file: string;
+  offset: number;
+  detail: string;
+  /** What repair cuts: from `offset` on, the whole segment, or only the segments after it. */
+  cut: 'at' | 'whole' | 'after';
+  bytes?: number;
 }
 
 /**
@@ -256,24 +276,8 @@ class ReplayState {
  * zeros (a file extended but not written). Anything else with a bad header is not ours.
  */
 function isUnbornSegment(data: Uint8Array, number: number): boolean {
-  if (data.length >= SEGMENT_HEADER_BYTES && readSegmentHeader(data) !== undefined) return false;
+  if (data.length >= SEGMENT_HEADER_BYTES && headerNumber(data) !== undefined) return false;
+  if (data.every((b) => b === 0)) return true;
   const expected = segmentHeader(number);
-  const head = data.subarray(0, Math.min(data.length, SEGMENT_HEADER_BYTES));
-  if (head.every((b) => b === 0) && data.every((b) => b === 0)) return true;
-  return data.length < SEGMENT_HEADER_BYTES && head.every((b, i) => b === expected[i]);
-}
-
-/** True if a whole valid record starts anywhere at or after `from`: then a bad record before it is corruption, not a torn tail. */
-function validRecordFollows(data: Uint8Array, view: DataView, from: number): boolean {
-  const cache = new Map<string, unknown>();
-  for (let offset = from; offset + 9 <= data.length; offset++) {
-    const length = view.getUint32(offset, true);
-    if (offset + 9 + length > data.length) continue;
-    if (parseRecord(data, view, offset, cache).ok) return true;
-  }
-  return false;
-}
-
-function sameBinding(a: { queue: string; exchange: string; bindingKey: string; args: object }, b: typeof a): boolean {
-  return a.queue === b.queue && a.exchange === b.exchange && a.bindingKey === b.bindingKey && JSON.stringify(a.args) === JSON.stringify(b.args);
+  return data.length < SEGMENT_HEADER_BYTES && data.every((b, i) => b === expected[i]);
 }

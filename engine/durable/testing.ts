@@ -28,6 +28,16 @@ export function recoverOn(
   return result;
 }
 
+/** Recovery's error (throws if it succeeded). */
+export function recoveryErrorObject(loop: EventLoop, disk: SimDisk, options: Omit<DurableBrokerOptions, 'storage' | 'clock'> = {}): Error {
+  try {
+    recoverOn(loop, disk, options);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('recovery succeeded');
+}
+
 /** Recovery's error message, or undefined if it succeeded. */
 export function recoveryError(loop: EventLoop, disk: SimDisk): string | undefined {
   try {
