@@ -39,6 +39,11 @@ export const ALLOWED_DIFFERENCES: Readonly<Record<string, AllowedDifference>> = 
     why: 'RabbitMQ 3.10 needs a quorum queue for x-delivery-limit; quorum queues add x-delivery-count, the engine does not',
     engineExpects: withoutDeliveryCountHeader,
   },
+  'delivery-limit-quorum-cancel': {
+    id: 'delivery-limit-any-queue',
+    why: 'quorum queues add x-delivery-count, the engine does not; the count of returns matches',
+    engineExpects: withoutDeliveryCountHeader,
+  },
   'delivery-limit-classic-refused': {
     id: 'delivery-limit-any-queue',
     why: 'RabbitMQ 3.10 refuses x-delivery-limit on a classic queue (406); the engine accepts it on any queue',

@@ -6,6 +6,19 @@
  * Messages are named by `id`: it is both the body and the `messageId`, and settle steps refer to a
  * delivery by the id of the message it carried (the runner keeps the delivery tag).
  */
+/**
+ * How long a step lasts after its operation: the RabbitMQ runner waits until nothing has arrived
+ * for this long (deliveries and dead-letter hops are asynchronous there), and the engine runner
+ * advances its virtual clock by the same amount, so both timelines agree on when TTLs run out.
+ * Topology steps (exchange, queue, bind) take no time.
+ */
+export const STEP_QUIET_MS = 60;
+
+/** Steps that are synchronous on both sides and take no time. */
+export function isTopologyStep(step: { op: string }): boolean {
+  return step.op === 'exchange' || step.op === 'queue' || step.op === 'bind';
+}
+
 export type HeaderValue = string | number | boolean | null;
 
 export interface QueueArgs {

@@ -1,5 +1,5 @@
 import { Broker, EngineError, type Delivery, type QueueOptions } from '../../engine/index.ts';
-import type { Case, Observation, QueueArgs, Step } from './case.ts';
+import { isTopologyStep, STEP_QUIET_MS, type Case, type Observation, type QueueArgs, type Step } from './case.ts';
 import { ManualClock } from './manualClock.ts';
 import { orderStep, seenMessage } from './observe.ts';
 
@@ -60,8 +60,9 @@ class EngineSession {
       if (!(error instanceof EngineError)) throw error;
       this.buffer.push({ step: index, op: 'error', replyCode: error.replyCode });
     }
-    // Timers the step set for "now" (the engine's "on the next turn") fire before the step ends.
-    this.clock.advance(0);
+    // Timers the step set for "now" (the engine's "on the next turn") fire before the step ends,
+    // and the step lasts as long as the RabbitMQ runner's quiet period.
+    this.clock.advance(isTopologyStep(step) ? 0 : STEP_QUIET_MS);
     return this.buffer;
   }
 

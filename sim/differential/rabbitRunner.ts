@@ -1,12 +1,7 @@
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Message, type Options } from 'amqplib';
-import type { Case, Observation, QueueArgs, Step } from './case.ts';
+import { isTopologyStep, STEP_QUIET_MS as QUIET_MS, type Case, type Observation, type QueueArgs, type Step } from './case.ts';
 import { orderStep, seenMessage } from './observe.ts';
 
-/**
- * After a step, RabbitMQ may still be delivering (to other channels, through dead-letter hops):
- * the step is over once nothing has arrived for this long. Generous for a busy 2-core machine.
- */
-const QUIET_MS = 60;
 
 /** Replays a case against a real broker at `url` over AMQP 0-9-1 (amqplib). */
 export async function runOnRabbit(url: string, testCase: Case): Promise<Observation[]> {
@@ -99,7 +94,7 @@ class RabbitSession {
       // A channel error closes the channel; the control channel is needed again.
       if (!['consume', 'cancel'].includes(step.op)) await this.openControl();
     }
-    if (!['exchange', 'queue', 'bind'].includes(step.op)) await this.quiet();
+    if (!isTopologyStep(step)) await this.quiet();
     return this.buffer;
   }
 

@@ -4,6 +4,7 @@ import { deadLetterCases } from './deadLetter.ts';
 import { deliveryLimitCases } from './deliveryLimit.ts';
 import { expiryCases } from './expiry.ts';
 import { maxLengthCases } from './maxLength.ts';
+import { cornerCases } from './more.ts';
 import { orderingCases } from './ordering.ts';
 import { routingCases } from './routing.ts';
 
@@ -16,4 +17,5 @@ export const ALL_CASES: readonly Case[] = [
   ...maxLengthCases,
   ...routingCases,
   ...deliveryLimitCases,
+  ...cornerCases,
 ];
