@@ -4,6 +4,7 @@ import { deadLetterCases } from './deadLetter.ts';
 import { deliveryLimitCases } from './deliveryLimit.ts';
 import { expiryCases } from './expiry.ts';
 import { maxLengthCases } from './maxLength.ts';
+import { edgeCases } from './edges.ts';
 import { cornerCases } from './more.ts';
 import { orderingCases } from './ordering.ts';
 import { routingCases } from './routing.ts';
@@ -18,4 +19,5 @@ export const ALL_CASES: readonly Case[] = [
   ...routingCases,
   ...deliveryLimitCases,
   ...cornerCases,
+  ...edgeCases,
 ];
