@@ -37,8 +37,17 @@ function seen(delivery: Delivery) {
     priority: properties.priority,
     expiration: properties.expirationMs === undefined ? undefined : String(properties.expirationMs),
     headers: properties.headers,
-    xDeath: delivery.deaths.map((d) => ({ count: d.count, exchange: d.exchange, queue: d.queue, reason: d.reason, 'routing-keys': [...d.routingKeys] })),
+    xDeath: delivery.deaths.map(deathEntry),
   });
+}
+
+/** A DeathEntry in x-death's words; `original-expiration` if the engine records it (as RabbitMQ does). */
+function deathEntry(death: Delivery['deaths'][number]): Record<string, unknown> {
+  const entry: Record<string, unknown> = { count: death.count, exchange: death.exchange, queue: death.queue, reason: death.reason, 'routing-keys': [...death.routingKeys] };
+  const loose = death as unknown as { originalExpiration?: unknown; originalExpirationMs?: unknown };
+  const original = loose.originalExpiration ?? loose.originalExpirationMs;
+  if (original !== undefined) entry['original-expiration'] = String(original);
+  return entry;
 }
 
 class EngineSession {
