@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 
-/** Debian's start script; the /usr/sbin wrapper would switch to the `rabbitmq` user, who cannot read our temp dir. */
-export const RABBITMQ_SERVER_SCRIPT = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+/**
+ * Debian's start script (the /usr/sbin wrapper would switch to the `rabbitmq` user, who cannot read
+ * our temp dir); QLAB_RABBITMQ_SERVER overrides it (another install, or a missing path to try the skip).
+ */
+export const RABBITMQ_SERVER_SCRIPT = process.env.QLAB_RABBITMQ_SERVER ?? '/usr/lib/rabbitmq/bin/rabbitmq-server';
 
 export interface RabbitServer {
   /** `amqp://guest:guest@127.0.0.1:<port>` */
