@@ -73,8 +73,8 @@ describe('the engine against RabbitMQ recordings', () => {
 describe.runIf(rabbitmqAvailable())('RabbitMQ still behaves as recorded', () => {
   let server: RabbitServer;
   beforeAll(async () => {
-    server = await startRabbitServer({ timeoutMs: 110_000 });
-  }, 120_000);
+    server = await startRabbitServer();
+  }, 150_000);
   afterAll(async () => {
     await server?.stop();
   }, 30_000);

@@ -23,7 +23,7 @@ export interface RabbitServer {
 }
 
 export interface StartOptions {
-  /** Give up waiting for AMQP after this long (default 60 s: a cold Erlang boot on a busy 2-core machine). */
+  /** Give up waiting for AMQP after this long (default 120 s: a cold boot took up to 30 s on a busy 2-core machine). */
   timeoutMs?: number;
   /** Called with each line the server prints (for debugging a failed start). */
   onOutput?: (line: string) => void;
@@ -84,7 +84,7 @@ function serverEnv(dir: string, nodeName: string, amqpPort: number, distPort: nu
  */
 export async function startRabbitServer(options: StartOptions = {}): Promise<RabbitServer> {
   if (!rabbitmqAvailable()) throw new Error(`rabbitmq-server is not installed (${RABBITMQ_SERVER_SCRIPT} missing)`);
-  const timeoutMs = options.timeoutMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   const dir = mkdtempSync(join(tmpdir(), 'qlab-rabbitmq-'));
   const [amqpPort, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
   const nodeName = `qlab${process.pid}x${amqpPort}@localhost`;
