@@ -1,0 +1,102 @@
+import type { Case, Step } from '../case.ts';
+
+const publish = (id: string, key: string): Step => ({ op: 'publish', id, key });
+
+/** Prefetch, round-robin and exclusive consumers. */
+export const consumerCases: Case[] = [
+  {
+    name: 'prefetch-round-robin',
+    about: 'two consumers with prefetch 1 share messages round-robin; acks open room',
+    steps: [
+      { op: 'queue', name: 'q' },
+      { op: 'consume', tag: 'a', queue: 'q', prefetch: 1 },
+      { op: 'consume', tag: 'b', queue: 'q', prefetch: 1 },
+      publish('m1', 'q'),
+      publish('m2', 'q'),
+      publish('m3', 'q'),
+      publish('m4', 'q'),
+      { op: 'count', queue: 'q' },
+      { op: 'ack', id: 'm1' },
+      { op: 'ack', id: 'm2' },
+      { op: 'ack', id: 'm3' },
+      { op: 'ack', id: 'm4' },
+      { op: 'count', queue: 'q' },
+    ],
+  },
+  {
+    name: 'round-robin-unlimited',
+    about: 'three consumers without prefetch take turns, one message each',
+    steps: [
+      { op: 'queue', name: 'q' },
+      { op: 'consume', tag: 'a', queue: 'q', noAck: true },
+      { op: 'consume', tag: 'b', queue: 'q', noAck: true },
+      { op: 'consume', tag: 'c', queue: 'q', noAck: true },
+      publish('m1', 'q'),
+      publish('m2', 'q'),
+      publish('m3', 'q'),
+      publish('m4', 'q'),
+      publish('m5', 'q'),
+      publish('m6', 'q'),
+      publish('m7', 'q'),
+    ],
+  },
+  {
+    name: 'prefetch-backlog',
+    about: 'a consumer attached to a backlog gets exactly prefetch messages, then one per ack',
+    steps: [
+      { op: 'queue', name: 'q' },
+      publish('m1', 'q'),
+      publish('m2', 'q'),
+      publish('m3', 'q'),
+      publish('m4', 'q'),
+      publish('m5', 'q'),
+      { op: 'consume', tag: 'a', queue: 'q', prefetch: 2 },
+      { op: 'count', queue: 'q' },
+      { op: 'ack', id: 'm2', multiple: true },
+      { op: 'ack', id: 'm3' },
+      { op: 'count', queue: 'q' },
+    ],
+  },
+  {
+    name: 'exclusive-consumer',
+    about: 'an exclusive consumer refuses others (403); once cancelled, others may attach',
+    steps: [
+      { op: 'queue', name: 'q' },
+      { op: 'consume', tag: 'x', queue: 'q', exclusive: true, noAck: true },
+      { op: 'consume', tag: 'y', queue: 'q', noAck: true },
+      publish('m1', 'q'),
+      { op: 'count', queue: 'q' },
+      { op: 'cancel', tag: 'x' },
+      { op: 'consume', tag: 'z', queue: 'q', noAck: true },
+      publish('m2', 'q'),
+    ],
+  },
+  {
+    name: 'exclusive-refused-when-in-use',
+    about: 'an exclusive consume on a queue that already has a consumer is refused (403)',
+    steps: [
+      { op: 'queue', name: 'q' },
+      { op: 'consume', tag: 'a', queue: 'q', noAck: true },
+      { op: 'consume', tag: 'x', queue: 'q', exclusive: true, noAck: true },
+      publish('m1', 'q'),
+      { op: 'count', queue: 'q' },
+    ],
+  },
+  {
+    name: 'purge-and-counts',
+    about: 'purge removes ready messages only; unacked ones come back when returned',
+    steps: [
+      { op: 'queue', name: 'q' },
+      publish('m1', 'q'),
+      publish('m2', 'q'),
+      publish('m3', 'q'),
+      { op: 'get', queue: 'q' },
+      { op: 'purge', queue: 'q' },
+      { op: 'count', queue: 'q' },
+      { op: 'nack', id: 'm1' },
+      { op: 'count', queue: 'q' },
+      { op: 'get', queue: 'q', noAck: true },
+      { op: 'get', queue: 'q', noAck: true },
+    ],
+  },
+];
