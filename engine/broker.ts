@@ -7,7 +7,7 @@ import { DEFAULT_LOG_POLICY, type FsyncPolicy, type LogPolicy } from './durable/
 import type { Topology } from './durable/records.ts';
 import { recoverLog, type RecoveredLog, type RecoveryReport } from './durable/recovery.ts';
 import { EngineError } from './errors.ts';
-import type { Storage } from './storage.ts';
+import { StorageError, type Storage } from './storage.ts';
 import { firstDifference, parseConsumeOptions, parseExchangeOptions, parseQueueOptions } from './options.ts';
 import { retryDelayMs } from './queue/backoff.ts';
 import { Queue } from './queue/queue.ts';
@@ -131,7 +131,12 @@ export class Broker {
         return done(restoreError as Error, null);
       }
       broker.recoveryReport = { ...recovered.report, durationMs: broker.clock.now() - startedMs };
-      done(null, broker);
+      broker.durability!.log.whenStarted((startError) => {
+        if (startError === null) return done(null, broker);
+        broker.kill();
+        (options.storage as { close?: (cb: () => void) => void }).close?.(() => {});
+        done(new StorageError(`cannot write to the log: ${startError.message}`), null);
+      });
     });
   }
 
