@@ -27,7 +27,7 @@ interface ModelMessage {
   priority: number;
   place: Place;
   deliveries: number;
-  /** Arrival order, restored when messages are requeued together. */
+  /** Arrival order: a requeued or retried message goes back to this position. */
   seq: number;
 }
 
@@ -113,7 +113,14 @@ function modelDeadLetter(m: Model, message: ModelMessage): void {
   m.dead.push(message.id);
 }
 
-/** Returned messages: past the limit they die, on failure they wait the backoff, else to the head in arrival order. */
+/** Back among the ready messages at its arrival position (RabbitMQ's requeue rule): the ready list stays in seq order. */
+function modelRequeue(m: Model, message: ModelMessage): void {
+  message.place = 'ready';
+  const index = m.ready.findIndex((r) => r.seq > message.seq);
+  m.ready.splice(index < 0 ? m.ready.length : index, 0, message);
+}
+
+/** Returned messages: past the limit they die, on failure they wait the backoff, else back to their arrival position. */
 function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void {
   for (const message of [...messages].sort((a, b) => b.seq - a.seq)) {
     if (message.deliveries > DELIVERY_LIMIT) modelDeadLetter(m, message);
@@ -121,8 +128,7 @@ function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void
       message.place = 'delayed';
       m.delayed.push({ message, readyAt: m.now + RETRY_MS, order: m.delayOrder++ });
     } else {
-      message.place = 'ready';
-      m.ready.unshift(message);
+      modelRequeue(m, message);
     }
   }
 }
@@ -246,8 +252,7 @@ class Advance implements fc.Command<Model, Real> {
       if (due === undefined) break;
       m.delayed.splice(m.delayed.indexOf(due), 1);
       m.now = due.readyAt;
-      due.message.place = 'ready';
-      m.ready.unshift(due.message);
+      modelRequeue(m, due.message);
       modelDispatch(m);
     }
     m.now = until;

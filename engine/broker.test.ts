@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../sim/kernel/eventLoop.ts';
 import { randomStreams } from '../sim/random/streams.ts';
+import { drainBodies, recoverOn, simulatedDisk } from './durable/testing.ts';
 import { Broker, EngineError, type BrokerObserver, type Delivery, type QueueOptions } from './index.ts';
 
 /** A broker on the simulator's virtual clock, with a seeded Random. */
@@ -197,6 +198,85 @@ describe('consumers and acknowledgements', () => {
     expect(drain(broker, 'q')).toEqual(['d']);
   });
 
+  // Observed on RabbitMQ 3.10.8 (classic queue): get m1, get m2, nack m1, nack m2 → m1*, m2*, m3;
+  // rejecting m2 before m1 gives the same; a requeued message returns to its arrival position.
+  it('separate nacks or rejects put each message back at its original position, in whatever order they come', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m);
+    let m1 = broker.get('q')!;
+    let m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag, { requeue: true });
+    broker.nack(m2.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3']);
+    for (const m of ['m1', 'm2', 'm3', 'm4']) broker.publish('', 'q', m);
+    m1 = broker.get('q')!;
+    m2 = broker.get('q')!;
+    const m3 = broker.get('q')!;
+    broker.reject(m2.deliveryTag, { requeue: true });
+    broker.reject(m3.deliveryTag, { requeue: true });
+    broker.reject(m1.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('a requeued message goes back among later arrivals by arrival order, behind older ready ones', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['m1', 'm2', 'm3', 'm4', 'm5']) broker.publish('', 'q', m);
+    const held = ['m1', 'm2', 'm3', 'm4'].map(() => broker.get('q')!);
+    for (const d of held.slice(0, 3)) broker.nack(d.deliveryTag, { requeue: true });
+    broker.nack(held[3]!.deliveryTag, { requeue: true }); // lands between m3 and m5
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  // Observed on RabbitMQ 3.10.8 with x-max-priority 5: lo1(1) hi1(5) hi2(5) lo2(1); get hi1, hi2, lo1;
+  // nack lo1, hi1, hi2 → hi1, hi2, lo1, lo2.
+  it('requeue restores arrival order within each priority level', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { maxPriority: 5 });
+    broker.publish('', 'q', 'lo1', { priority: 1 });
+    broker.publish('', 'q', 'hi1', { priority: 5 });
+    broker.publish('', 'q', 'hi2', { priority: 5 });
+    broker.publish('', 'q', 'lo2', { priority: 1 });
+    const [hi1, hi2, lo1] = [broker.get('q')!, broker.get('q')!, broker.get('q')!];
+    expect([hi1, hi2, lo1].map(text)).toEqual(['hi1', 'hi2', 'lo1']);
+    broker.nack(lo1.deliveryTag, { requeue: true });
+    broker.nack(hi1.deliveryTag, { requeue: true });
+    broker.nack(hi2.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['hi1', 'hi2', 'lo1', 'lo2']);
+  });
+
+  it('consumers cancelled one after another return their deliveries to their original positions', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    const a = collector(broker, 'q', { prefetch: 2 });
+    const b = collector(broker, 'q', { prefetch: 2 });
+    for (const m of ['m1', 'm2', 'm3', 'm4', 'm5']) broker.publish('', 'q', m);
+    expect([a.bodies(), b.bodies()]).toEqual([['m1', 'm3'], ['m2', 'm4']]);
+    broker.cancel(b.tag);
+    broker.cancel(a.tag);
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('after a restart, requeued messages are in the same order as before it', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('q', { durable: true });
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m, { persistent: true });
+    const m1 = broker.get('q')!;
+    const m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag, { requeue: true });
+    broker.nack(m2.deliveryTag, { requeue: true });
+    const before = broker.get('q')!;
+    broker.nack(before.deliveryTag, { requeue: true });
+    expect(text(before)).toBe('m1');
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    expect(drainBodies(after, 'q').map((x) => x.body)).toEqual(['m1', 'm2', 'm3']);
+  });
+
   it('cancelling a consumer returns its unacked deliveries to the head, redelivered, to the next consumer', () => {
     const { broker } = setup();
     broker.declareQueue('q');
@@ -249,6 +329,21 @@ describe('retry with backoff', () => {
     expect(gaps).toHaveLength(19);
     for (const gap of gaps) expect(gap > 500 && gap <= 1000).toBe(true);
     expect(new Set(gaps).size).toBeGreaterThan(10);
+  });
+
+  it('a message back from its backoff returns to its arrival position, like any requeue', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'fixed', delayMs: 100 } });
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m);
+    const m1 = broker.get('q')!;
+    const m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag); // ready again at 100
+    loop.run({ untilMs: 5 });
+    broker.nack(m2.deliveryTag); // ready again at 105
+    loop.run({ untilMs: 104 });
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 2, delayed: 1 });
+    loop.run({ untilMs: 105 });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('a cancelled consumer’s messages come back at once: retry is for failures only', () => {

@@ -364,7 +364,7 @@ export class Broker {
     return tag;
   }
 
-  /** Stops a consumer; its unacknowledged deliveries go back to the head of the queue, marked redelivered. */
+  /** Stops a consumer; its unacknowledged deliveries go back to their original positions, marked redelivered. */
   cancel(consumerTag: string): void {
     this.checkOpen();
     const consumer = this.consumersByTag.get(consumerTag);
@@ -680,12 +680,12 @@ export class Broker {
 
   /**
    * Puts returned deliveries back: a message past its delivery limit or its TTL is dead-lettered,
-   * one nacked on a queue with a retry policy waits out its backoff, and the rest go to the head of
-   * their priority level in their original order.
+   * one nacked on a queue with a retry policy waits out its backoff, and the rest go back to their
+   * original (arrival-order) position in their priority level, as RabbitMQ requeues.
    */
   private returnToQueues(records: UnackedDelivery[], cause: ReturnCause): void {
     const now = this.clock.now();
-    // Highest seq first, each pushed to the front: the oldest ends up at the head.
+    // Highest seq first: each usually lands at the front of its level, the cheapest insertion.
     const ordered = [...records].sort((a, b) =>
       a.queue === b.queue ? b.message.seq - a.message.seq : a.queue.name < b.queue.name ? -1 : 1,
     );
@@ -711,7 +711,7 @@ export class Broker {
         message.delayTimer = this.clock.setTimer(now + delayMs, () => this.endDelay(queue, message));
       } else {
         message.state = READY;
-        queue.ready.pushFront(message);
+        queue.ready.requeue(message);
       }
       if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
     }
@@ -722,7 +722,7 @@ export class Broker {
     queue.delayed.delete(message);
     message.delayTimer = -1;
     message.state = READY;
-    queue.ready.pushFront(message);
+    queue.ready.requeue(message);
     this.depthChanged(queue);
     this.requestDispatch(queue);
     this.runDispatch();
