@@ -430,6 +430,61 @@ describe('dead-lettering', () => {
     expect(dead).toEqual(['a', 'b']);
   });
 
+  // Observed on RabbitMQ 3.10.8 (x-max-length 2): publish a, b; get a; publish c; nack a with requeue.
+  // drop-head: a (back at the head) is dead-lettered as maxlen, b and c stay. reject-publish and
+  // reject-publish-dlx: nothing is dropped or dead-lettered, the queue holds a*, b, c (over its limit).
+  it('drop-head enforces maxLength on requeue, dead-lettering from the head as maxlen', () => {
+    const reasons: string[] = [];
+    const ctx = setup({ deadLettered: (queue, _p, reason) => reasons.push(`${queue}:${reason}`) });
+    ctx.broker.declareQueue('dead');
+    ctx.broker.declareQueue('work', { maxLength: 2, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    const { broker } = ctx;
+    broker.publish('', 'work', 'a');
+    broker.publish('', 'work', 'b');
+    const a = broker.get('work')!;
+    broker.publish('', 'work', 'c');
+    broker.nack(a.deliveryTag, { requeue: true });
+    expect(broker.queueInfo('work').ready).toBe(2);
+    expect(reasons).toEqual(['work:maxlen']);
+    const dead = broker.get('dead', { autoAck: true })!;
+    expect([text(dead), dead.deaths[0]!.reason, dead.deaths[0]!.queue]).toEqual(['a', 'maxlen', 'work']);
+    expect(drain(broker, 'work')).toEqual(['b', 'c']);
+  });
+
+  for (const overflow of ['reject-publish', 'reject-publish-dlx'] as const) {
+    it(`${overflow} lets a requeue take the queue over maxLength, dropping nothing`, () => {
+      const { broker } = withDlx({ maxLength: 2, overflow });
+      broker.publish('', 'work', 'a');
+      broker.publish('', 'work', 'b');
+      const a = broker.get('work')!;
+      broker.publish('', 'work', 'c');
+      broker.nack(a.deliveryTag, { requeue: true });
+      expect(broker.queueInfo('work').ready).toBe(3);
+      expect(broker.queueInfo('dead').ready).toBe(0);
+      const confirms: boolean[] = [];
+      broker.publish('', 'work', 'd', {}, (ack) => confirms.push(ack));
+      expect(confirms).toEqual([false]);
+      expect(drain(broker, 'work')).toEqual(['a', 'b', 'c']);
+    });
+  }
+
+  it('drop-head also enforces maxLength on cancel and when a message returns from its retry backoff', () => {
+    const { broker, loop } = withDlx({ maxLength: 1, retry: { backoff: 'fixed', delayMs: 50 } });
+    broker.publish('', 'work', 'a');
+    const c = collector(broker, 'work', { prefetch: 1 });
+    broker.publish('', 'work', 'b');
+    broker.cancel(c.tag); // a comes back ahead of b: a is the head and is dropped
+    expect(drain(broker, 'dead')).toEqual(['a']);
+    const b = broker.get('work')!;
+    broker.publish('', 'work', 'c');
+    broker.nack(b.deliveryTag); // waits out its backoff; delayed messages do not count
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 1, delayed: 1 });
+    loop.run({ untilMs: 50 });
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 1, delayed: 0 });
+    expect(drain(broker, 'dead')).toEqual(['b']);
+    expect(drain(broker, 'work')).toEqual(['c']);
+  });
+
   it('unacked messages do not count towards maxLength', () => {
     const { broker } = withDlx({ maxLength: 1 });
     broker.publish('', 'work', 'a');

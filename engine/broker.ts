@@ -519,13 +519,21 @@ export class Broker {
     if (properties.persistent === true && queue.durable) this.durability?.enqueued(queue.name, message);
     this.observer?.enqueued?.(queue.name, properties, now);
     if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
-    const maxLength = queue.options.maxLength;
-    if (maxLength !== undefined) {
-      while (queue.ready.count > maxLength) this.deadLetter(queue, queue.ready.shift()!, 'maxlen');
-    }
+    this.dropHeadOverLimit(queue);
     this.depthChanged(queue);
     this.requestDispatch(queue);
     return 'accepted';
+  }
+
+  /**
+   * With overflow `drop-head`, dead-letters (`maxlen`) from the head until the ready count is within
+   * maxLength. RabbitMQ 3.10 runs this after a publish and after a requeue; with `reject-publish`
+   * and `reject-publish-dlx` a requeue may leave the queue over its limit (its maybe_drop_head).
+   */
+  private dropHeadOverLimit(queue: Queue): void {
+    const maxLength = queue.options.maxLength;
+    if (maxLength === undefined || (queue.options.overflow ?? 'drop-head') !== 'drop-head') return;
+    while (queue.ready.count > maxLength) this.deadLetter(queue, queue.ready.shift()!, 'maxlen');
   }
 
   private newMessage(
@@ -715,6 +723,11 @@ export class Broker {
       }
       if (message.expiresAtMs !== Infinity) this.trackExpiry(queue, message);
     }
+    let previous: Queue | undefined;
+    for (const { queue } of ordered) {
+      if (queue !== previous && !queue.deleted) this.dropHeadOverLimit(queue);
+      previous = queue;
+    }
   }
 
   private endDelay(queue: Queue, message: QueuedMessage): void {
@@ -723,6 +736,7 @@ export class Broker {
     message.delayTimer = -1;
     message.state = READY;
     queue.ready.requeue(message);
+    this.dropHeadOverLimit(queue);
     this.depthChanged(queue);
     this.requestDispatch(queue);
     this.runDispatch();
