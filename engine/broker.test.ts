@@ -485,6 +485,16 @@ describe('dead-lettering', () => {
     expect(drain(broker, 'work')).toEqual(['c']);
   });
 
+  // Observed on RabbitMQ 3.10.8 (x-max-length 2, x-max-priority 5): lo(1), hi(5), lo2(1) → hi dropped.
+  it('drop-head drops the next message to deliver: the oldest of the highest priority', () => {
+    const { broker } = withDlx({ maxLength: 2, maxPriority: 5 });
+    broker.publish('', 'work', 'lo', { priority: 1 });
+    broker.publish('', 'work', 'hi', { priority: 5 });
+    broker.publish('', 'work', 'lo2', { priority: 1 });
+    expect(drain(broker, 'dead')).toEqual(['hi']);
+    expect(drain(broker, 'work')).toEqual(['lo', 'lo2']);
+  });
+
   it('unacked messages do not count towards maxLength', () => {
     const { broker } = withDlx({ maxLength: 1 });
     broker.publish('', 'work', 'a');
@@ -551,6 +561,113 @@ describe('dead-lettering', () => {
     expect(last.deaths.map((d) => [d.queue, d.reason, d.count])).toEqual([
       ['parking', 'rejected', 3],
       ['work', 'rejected', 3],
+    ]);
+  });
+
+  // Observed on RabbitMQ 3.10.8: work (DLX 'dlx', key 'retry') → parking (DLX '', key 'work') → work,
+  // each hop a reject, the message published with expiration 60000. The first death sets the
+  // x-first-death-* headers; a repeat death counts up and moves its entry to the front but keeps the
+  // entry's first time, exchange, routing keys and original-expiration.
+  it('x-death: first-death headers, the repeated entry moves to the front keeping its first details', () => {
+    const { broker, loop } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'retry' });
+    broker.declareQueue('parking', { deadLetterExchange: '', deadLetterRoutingKey: 'work' });
+    broker.bindQueue('parking', 'dlx', 'retry');
+    broker.publish('', 'work', 'm', { expirationMs: 60_000, headers: { app: 'x' } });
+    const parked: Delivery[] = [];
+    for (let round = 1; round <= 2; round++) {
+      broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+      loop.run({ untilMs: loop.now() + 1000 });
+      const p = broker.get('parking')!;
+      parked.push(p);
+      broker.reject(p.deliveryTag, { requeue: false });
+      loop.run({ untilMs: loop.now() + 1000 });
+    }
+    const firstHeaders = { 'x-first-death-reason': 'rejected', 'x-first-death-queue': 'work', 'x-first-death-exchange': '' };
+    expect(parked[0]!.properties.headers).toEqual({ app: 'x', ...firstHeaders });
+    expect(parked[0]!.properties.expirationMs).toBeUndefined();
+    expect(parked[0]!.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+    ]);
+    expect(parked[1]!.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 2, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+      { queue: 'parking', reason: 'rejected', count: 1, timeMs: 1000, exchange: 'dlx', routingKeys: ['retry'] },
+    ]);
+    const last = broker.get('work')!;
+    expect([last.exchange, last.routingKey]).toEqual(['', 'work']);
+    expect(last.properties.headers).toEqual({ app: 'x', ...firstHeaders });
+    expect(last.deaths).toEqual([
+      { queue: 'parking', reason: 'rejected', count: 2, timeMs: 1000, exchange: 'dlx', routingKeys: ['retry'] },
+      { queue: 'work', reason: 'rejected', count: 2, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+    ]);
+  });
+
+  // Observed on RabbitMQ 3.10.8: first death in w2 via exchange ex1 / key k1, the second via '' / w2:
+  // the w2 entry still names ex1 and [k1], and x-first-death-exchange is ex1.
+  it('x-death: a repeated entry keeps the exchange and routing keys of its first death', () => {
+    const { broker } = setup();
+    broker.declareExchange('ex1', 'direct');
+    broker.declareQueue('w2', { deadLetterExchange: '', deadLetterRoutingKey: 'p2' });
+    broker.declareQueue('p2', { deadLetterExchange: '', deadLetterRoutingKey: 'w2' });
+    broker.bindQueue('w2', 'ex1', 'k1');
+    broker.publish('ex1', 'k1', 'm');
+    for (let i = 0; i < 2; i++) {
+      broker.reject(broker.get('w2')!.deliveryTag, { requeue: false });
+      broker.reject(broker.get('p2')!.deliveryTag, { requeue: false });
+    }
+    const last = broker.get('w2')!;
+    expect(last.properties.headers).toMatchObject({ 'x-first-death-exchange': 'ex1', 'x-first-death-queue': 'w2', 'x-first-death-reason': 'rejected' });
+    expect(last.deaths.map((d) => [d.queue, d.count, d.exchange, d.routingKeys])).toEqual([
+      ['p2', 2, '', ['p2']],
+      ['w2', 2, 'ex1', ['k1']],
+    ]);
+  });
+
+  it('x-first-death headers name the first death only, whatever the reason of later ones', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('a', { messageTtlMs: 10, deadLetterExchange: '', deadLetterRoutingKey: 'b' });
+    broker.declareQueue('b', { deadLetterExchange: '', deadLetterRoutingKey: 'c' });
+    broker.declareQueue('c');
+    broker.publish('', 'a', 'm');
+    loop.run();
+    broker.reject(broker.get('b')!.deliveryTag, { requeue: false });
+    const dead = broker.get('c')!;
+    expect(dead.properties.headers).toEqual({ 'x-first-death-reason': 'expired', 'x-first-death-queue': 'a', 'x-first-death-exchange': '' });
+    expect(dead.deaths.map((d) => `${d.queue}:${d.reason}`)).toEqual(['b:rejected', 'a:expired']);
+  });
+
+  // Observed on RabbitMQ 3.10.8: rejected from B into A, A (TTL) dead-letters to itself: dropped on its
+  // first expiry, although the older death in B was a rejection (only deaths back to A's entry count).
+  it('a cycle is judged on the deaths back to the target queue’s entry, not on older rejections', () => {
+    const dropped: string[] = [];
+    const { broker, loop } = setup({ dropped: (queue, _p, why) => dropped.push(`${queue}: ${why}`) });
+    broker.declareQueue('B', { deadLetterExchange: '', deadLetterRoutingKey: 'A' });
+    broker.declareQueue('A', { messageTtlMs: 300, deadLetterExchange: '' });
+    broker.publish('', 'B', 'cyc');
+    broker.reject(broker.get('B')!.deliveryTag, { requeue: false });
+    loop.run({ untilMs: 50 });
+    expect(broker.queueInfo('A').ready).toBe(1);
+    loop.run({ untilMs: 650 });
+    expect(broker.queueInfo('A').ready).toBe(0);
+    expect(dropped).toEqual(['A: dead-letter cycle']);
+  });
+
+  it('x-death entries and first-death headers survive a restart of a durable broker', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('dead', { durable: true });
+    broker.declareQueue('work', { durable: true, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    broker.publish('', 'work', 'm', { persistent: true, expirationMs: 60_000 });
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    const [dead] = drainBodies(after, 'dead');
+    expect(dead!.delivery.properties.headers).toEqual({ 'x-first-death-reason': 'rejected', 'x-first-death-queue': 'work', 'x-first-death-exchange': '' });
+    expect(dead!.delivery.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
     ]);
   });
 
