@@ -401,6 +401,17 @@ describe('dead-lettering', () => {
     expect(text(broker.get('dead'))).toBe('short');
   });
 
+  it('a message whose TTL passes while it waits out a retry backoff expires at its own time', () => {
+    const { broker, loop } = withDlx({ messageTtlMs: 100, retry: { backoff: 'fixed', delayMs: 500 } });
+    broker.publish('', 'work', 'slow');
+    broker.nack(broker.get('work')!.deliveryTag);
+    expect(broker.queueInfo('work').delayed).toBe(1);
+    loop.run({ untilMs: 100 });
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 0, delayed: 0 });
+    const dead = broker.get('dead')!;
+    expect([text(dead), dead.deaths[0]!.reason, dead.deaths[0]!.timeMs]).toEqual(['slow', 'expired', 100]);
+  });
+
   it('a message held by a consumer does not expire until it comes back', () => {
     const { broker, loop } = withDlx({ messageTtlMs: 100 });
     broker.publish('', 'work', 'held');
@@ -426,8 +437,11 @@ describe('dead-lettering', () => {
     const { broker } = withDlx({ maxLength: 2 });
     for (const m of ['a', 'b', 'c', 'd']) broker.publish('', 'work', m);
     expect(drain(broker, 'work')).toEqual(['c', 'd']);
-    const dead = drain(broker, 'dead');
-    expect(dead).toEqual(['a', 'b']);
+    const dead = [broker.get('dead')!, broker.get('dead')!];
+    expect(dead.map((d) => [text(d), d.deaths[0]!.reason, d.properties.headers?.['x-first-death-reason']])).toEqual([
+      ['a', 'maxlen', 'maxlen'],
+      ['b', 'maxlen', 'maxlen'],
+    ]);
   });
 
   // Observed on RabbitMQ 3.10.8 (x-max-length 2): publish a, b; get a; publish c; nack a with requeue.
@@ -687,6 +701,76 @@ describe('dead-lettering', () => {
     broker.publish('', 'q', 'm');
     loop.run();
     expect(broker.queueInfo('q').ready).toBe(0);
+  });
+});
+
+describe('dead-letter reasons and their per-reason accounting', () => {
+  type Tally = Record<'rejected' | 'expired' | 'maxlen' | 'delivery_limit', number>;
+  const zero = (): Tally => ({ rejected: 0, expired: 0, maxlen: 0, delivery_limit: 0 });
+
+  /** Every way a message dies, a known number of times each, on queues with and without a DLX. */
+  function exerciseEveryReason(withDeadLetterExchange: boolean) {
+    const tally = zero();
+    const byQueue: string[] = [];
+    const { broker, loop } = setup({
+      deadLettered: (queue, _p, reason) => {
+        tally[reason]++;
+        byQueue.push(`${queue}:${reason}`);
+      },
+    });
+    broker.declareQueue('dead');
+    const dlx = withDeadLetterExchange ? { deadLetterExchange: '', deadLetterRoutingKey: 'dead' } : {};
+    broker.declareQueue('rejects', dlx);
+    broker.declareQueue('ttl', { messageTtlMs: 100, ...dlx });
+    broker.declareQueue('head', { maxLength: 1, ...dlx });
+    broker.declareQueue('refuse', { maxLength: 1, overflow: 'reject-publish-dlx', ...dlx });
+    broker.declareQueue('limit', { deliveryLimit: 1, ...dlx });
+    for (const m of ['r1', 'r2']) broker.publish('', 'rejects', m);
+    broker.reject(broker.get('rejects')!.deliveryTag, { requeue: false });
+    broker.nack(broker.get('rejects')!.deliveryTag, { requeue: false });
+    for (const m of ['t1', 't2', 't3']) broker.publish('', 'ttl', m);
+    loop.run({ untilMs: 100 });
+    for (const m of ['h1', 'h2', 'h3']) broker.publish('', 'head', m); // drop-head: h1, h2 die
+    for (const m of ['f1', 'f2']) broker.publish('', 'refuse', m); // f2 refused and dead-lettered
+    broker.publish('', 'limit', 'l1');
+    for (let i = 0; i < 2; i++) broker.nack(broker.get('limit')!.deliveryTag, { requeue: true });
+    return { broker, tally, byQueue };
+  }
+
+  const expected: Tally = { rejected: 2, expired: 3, maxlen: 3, delivery_limit: 1 };
+
+  it('counts each reason exactly, and the dead-letter queue holds each message with its reason', () => {
+    const { broker, tally, byQueue } = exerciseEveryReason(true);
+    expect(tally).toEqual(expected);
+    expect(byQueue).toEqual([
+      'rejects:rejected', 'rejects:rejected',
+      'ttl:expired', 'ttl:expired', 'ttl:expired',
+      'head:maxlen', 'head:maxlen',
+      'refuse:maxlen',
+      'limit:delivery_limit',
+    ]);
+    const dead: string[] = [];
+    for (let d = broker.get('dead', { autoAck: true }); d !== undefined; d = broker.get('dead', { autoAck: true })) {
+      expect(d.properties.headers?.['x-first-death-reason']).toBe(d.deaths[0]!.reason);
+      expect(d.properties.headers?.['x-first-death-queue']).toBe(d.deaths[0]!.queue);
+      dead.push(`${text(d)}:${d.deaths[0]!.queue}:${d.deaths[0]!.reason}:${d.deaths[0]!.count}`);
+    }
+    expect(dead).toEqual([
+      'r1:rejects:rejected:1', 'r2:rejects:rejected:1',
+      't1:ttl:expired:1', 't2:ttl:expired:1', 't3:ttl:expired:1',
+      'h1:head:maxlen:1', 'h2:head:maxlen:1',
+      'f2:refuse:maxlen:1',
+      'l1:limit:delivery_limit:1',
+    ]);
+  });
+
+  it('counts the same reasons when there is no dead-letter exchange and the messages are dropped', () => {
+    const { broker, tally } = exerciseEveryReason(false);
+    expect(tally).toEqual(expected);
+    expect(broker.queueInfo('dead').ready).toBe(0);
+    for (const q of ['rejects', 'ttl', 'limit']) expect(broker.queueInfo(q)).toMatchObject({ ready: 0, unacked: 0 });
+    expect(broker.queueInfo('head').ready).toBe(1);
+    expect(broker.queueInfo('refuse').ready).toBe(1);
   });
 });
 
