@@ -509,6 +509,20 @@ describe('dead-lettering', () => {
     expect(drain(broker, 'work')).toEqual(['lo', 'lo2']);
   });
 
+  // Observed on RabbitMQ 3.10.8: x-max-length 0 (drop-head) with a consumer waiting: the publish is
+  // delivered, nothing is dead-lettered (attempt_delivery comes before maybe_drop_head).
+  it('a publish reaches a waiting consumer even when maxLength is 0, and is dead-lettered when none waits', () => {
+    const { broker } = withDlx({ maxLength: 0 });
+    const c = collector(broker, 'work', { prefetch: 1 });
+    broker.publish('', 'work', 'to-consumer');
+    expect(c.bodies()).toEqual(['to-consumer']);
+    broker.publish('', 'work', 'consumer-full');
+    expect(drain(broker, 'dead')).toEqual(['consumer-full']);
+    broker.cancel(c.tag); // the requeued delivery is over the limit: drop-head applies to requeues
+    expect(drain(broker, 'dead')).toEqual(['to-consumer']);
+    expect(broker.queueInfo('work').ready).toBe(0);
+  });
+
   it('unacked messages do not count towards maxLength', () => {
     const { broker } = withDlx({ maxLength: 1 });
     broker.publish('', 'work', 'a');

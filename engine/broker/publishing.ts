@@ -81,7 +81,11 @@ export class Publishing {
     if (properties.persistent === true && queue.durable) core.durability?.enqueued(queue.name, message);
     core.observer?.enqueued?.(queue.name, properties, now);
     if (message.expiresAtMs !== Infinity) this.expiry.track(queue, message);
-    dropHeadOverLimit(queue, this.deadLettering);
+    // RabbitMQ hands a publish straight to a consumer with room before the limit applies (so even
+    // maxLength 0 reaches a waiting consumer); here delivery comes a moment later, from the head.
+    if (queue.options.maxLength !== undefined && queue.ready.count > queue.options.maxLength) {
+      dropHeadOverLimit(queue, this.deadLettering, roomAmongConsumers(queue));
+    }
     core.depthChanged(queue);
     this.dispatcher.request(queue);
     return 'accepted';
@@ -93,10 +97,20 @@ export class Publishing {
  * maxLength. RabbitMQ 3.10 runs this after a publish and after a requeue; with `reject-publish`
  * and `reject-publish-dlx` a requeue may leave the queue over its limit (its maybe_drop_head).
  */
-export function dropHeadOverLimit(queue: Queue, deadLettering: DeadLettering): void {
+export function dropHeadOverLimit(queue: Queue, deadLettering: DeadLettering, deliverableNow = 0): void {
   const maxLength = queue.options.maxLength;
   if (maxLength === undefined || (queue.options.overflow ?? 'drop-head') !== 'drop-head') return;
-  while (queue.ready.count > maxLength) deadLettering.deadLetter(queue, queue.ready.shift()!, 'maxlen');
+  while (queue.ready.count > maxLength + deliverableNow) deadLettering.deadLetter(queue, queue.ready.shift()!, 'maxlen');
+}
+
+/** How many more deliveries the queue's consumers can take now (Infinity if one has no prefetch limit). */
+function roomAmongConsumers(queue: Queue): number {
+  let room = 0;
+  for (const consumer of queue.consumers) {
+    if (consumer.prefetch === 0) return Infinity;
+    room += Math.max(0, consumer.prefetch - consumer.channel.count);
+  }
+  return room;
 }
 
 function newMessage(
