@@ -523,6 +523,24 @@ describe('dead-lettering', () => {
     expect(broker.queueInfo('work').ready).toBe(0);
   });
 
+  it('after a restart, drop-head brings a queue that its returned deliveries took over maxLength back within it', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('dead', { durable: true });
+    broker.declareQueue('work', { durable: true, maxLength: 2, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    for (const m of ['a', 'b']) broker.publish('', 'work', m, { persistent: true });
+    broker.get('work'); // a, unacked at the crash
+    broker.publish('', 'work', 'c', { persistent: true });
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    expect(after.queueInfo('work').ready).toBe(2);
+    const dead = after.get('dead', { autoAck: true })!;
+    expect([text(dead), dead.deaths[0]!.reason]).toEqual(['a', 'maxlen']);
+    expect(drainBodies(after, 'work').map((x) => x.body)).toEqual(['b', 'c']);
+  });
+
   it('unacked messages do not count towards maxLength', () => {
     const { broker } = withDlx({ maxLength: 1 });
     broker.publish('', 'work', 'a');

@@ -71,7 +71,7 @@ export class Broker {
     this.consumers = new Consumers(core, dispatcher, this.settlement);
     this.exchanges = new Exchanges(core);
     this.queues = new Queues(core, this.consumers, this.expiry);
-    this.durable = new DurabilityCoupling(core, this.expiry);
+    this.durable = new DurabilityCoupling(core, this.expiry, deadLettering);
   }
 
   /**

@@ -9,7 +9,9 @@ import { Exchange } from '../routing/exchange.ts';
 import type { Storage } from '../storage.ts';
 import type { BrokerOptions } from '../types.ts';
 import type { BrokerCore } from './core.ts';
+import type { DeadLettering } from './deadLettering.ts';
 import type { Expiry } from './expiry.ts';
+import { dropHeadOverLimit } from './publishing.ts';
 
 /** A broker whose durable state lives in `storage` (see Broker.recover). */
 export interface DurableBrokerOptions extends BrokerOptions {
@@ -43,6 +45,7 @@ export class DurabilityCoupling {
   constructor(
     private readonly core: BrokerCore,
     private readonly expiry: Expiry,
+    private readonly deadLettering: DeadLettering,
   ) {}
 
   /** Replays `storage`'s log into this (new, empty) broker and starts logging; completes through `done`. */
@@ -102,6 +105,9 @@ export class DurabilityCoupling {
         for (const queue of core.queues.values()) if (queue.durable) core.forEachMessageOf(queue, (m) => m.logId >= 0 && visit(queue.name, m));
       },
     });
+    // Deliveries unacked at the crash come back ready, which can take a queue over its maxLength:
+    // RabbitMQ applies drop-head when a recovered queue starts (process_args_policy after bq_init).
+    for (const queue of core.queues.values()) dropHeadOverLimit(queue, this.deadLettering);
   }
 
   /** Recovered messages come in arrival (seq) order, so the ready buffer is rebuilt by appending. */
