@@ -11,13 +11,15 @@ import { Broker } from './index.ts';
  * in which order, marked how), on the queue's counts, and on what was dead-lettered; and every
  * message must be in exactly one place: ready, unacked, delayed, dead-lettered or settled.
  *
- * The queue under test has priorities 0–3, a delivery limit of 2, a dead-letter queue, and a fixed
- * 10 ms retry backoff. Sequences use fast-check's 'large' size (about 60 commands a run): at the
+ * The queue under test has priorities 0–3, a delivery limit of 2, a dead-letter queue, a fixed
+ * 10 ms retry backoff, and maxLength 3 with drop-head (after a publish, beyond what consumers with
+ * room take at once; after a requeue or a retry's return, strictly). Sequences use fast-check's 'large' size (about 60 commands a run): at the
  * default size runs are ~5 commands long and too short to reach redelivery, limits or multiple
  * acks. Checked by hand to catch injected bugs (requeue to the tail, an off-by-one delivery limit,
  * `multiple` reaching one tag too far).
  */
 const DELIVERY_LIMIT = 2;
+const MAX_LENGTH = 3;
 const RETRY_MS = 10;
 
 type Place = 'ready' | 'unacked' | 'delayed' | 'dead' | 'settled';
@@ -120,6 +122,18 @@ function modelRequeue(m: Model, message: ModelMessage): void {
   m.ready.splice(index < 0 ? m.ready.length : index, 0, message);
 }
 
+/** Drop-head: dead-letter the next message to deliver while more are ready than maxLength plus `room`. */
+function modelDropHead(m: Model, room: number): void {
+  while (m.ready.length > MAX_LENGTH + room) modelDeadLetter(m, modelTakeNext(m));
+}
+
+/** How many deliveries the consumers can take now. */
+function modelRoom(m: Model): number {
+  let room = 0;
+  for (const c of m.consumers) room += c.prefetch === 0 ? Infinity : Math.max(0, c.prefetch - c.unacked.length);
+  return room;
+}
+
 /** Returned messages: past the limit they die, on failure they wait the backoff, else back to their arrival position. */
 function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void {
   for (const message of [...messages].sort((a, b) => b.seq - a.seq)) {
@@ -131,6 +145,7 @@ function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void
       modelRequeue(m, message);
     }
   }
+  modelDropHead(m, 0);
 }
 
 /** The tags a settle covers: this one, or with multiple all of its consumer's (or get's) up to it. */
@@ -170,6 +185,7 @@ class Publish implements fc.Command<Model, Real> {
     const message: ModelMessage = { id, priority: this.priority, place: 'ready', deliveries: 0, seq: m.nextSeq++ };
     m.messages.set(id, message);
     m.ready.push(message);
+    modelDropHead(m, modelRoom(m));
     modelDispatch(m);
     r.broker.publish('', 'work', id, { priority: this.priority, messageId: id });
     compare(m, r);
@@ -253,6 +269,7 @@ class Advance implements fc.Command<Model, Real> {
       m.delayed.splice(m.delayed.indexOf(due), 1);
       m.now = due.readyAt;
       modelRequeue(m, due.message);
+      modelDropHead(m, 0);
       modelDispatch(m);
     }
     m.now = until;
@@ -291,6 +308,7 @@ describe('broker against a reference model', () => {
           deadLetterExchange: '',
           deadLetterRoutingKey: 'dead',
           retry: { backoff: 'fixed', delayMs: RETRY_MS },
+          maxLength: MAX_LENGTH,
         });
         const real: Real = { broker, loop, emitted: [], dead };
         const model: Model = {
