@@ -11,13 +11,15 @@ import { Broker } from './index.ts';
  * in which order, marked how), on the queue's counts, and on what was dead-lettered; and every
  * message must be in exactly one place: ready, unacked, delayed, dead-lettered or settled.
  *
- * The queue under test has priorities 0–3, a delivery limit of 2, a dead-letter queue, and a fixed
- * 10 ms retry backoff. Sequences use fast-check's 'large' size (about 60 commands a run): at the
+ * The queue under test has priorities 0–3, a delivery limit of 2, a dead-letter queue, a fixed
+ * 10 ms retry backoff, and maxLength 3 with drop-head (after a publish, beyond what consumers with
+ * room take at once; after a requeue or a retry's return, strictly). Sequences use fast-check's 'large' size (about 60 commands a run): at the
  * default size runs are ~5 commands long and too short to reach redelivery, limits or multiple
  * acks. Checked by hand to catch injected bugs (requeue to the tail, an off-by-one delivery limit,
  * `multiple` reaching one tag too far).
  */
 const DELIVERY_LIMIT = 2;
+const MAX_LENGTH = 3;
 const RETRY_MS = 10;
 
 type Place = 'ready' | 'unacked' | 'delayed' | 'dead' | 'settled';
@@ -27,7 +29,7 @@ interface ModelMessage {
   priority: number;
   place: Place;
   deliveries: number;
-  /** Arrival order, restored when messages are requeued together. */
+  /** Arrival order: a requeued or retried message goes back to this position. */
   seq: number;
 }
 
@@ -113,7 +115,26 @@ function modelDeadLetter(m: Model, message: ModelMessage): void {
   m.dead.push(message.id);
 }
 
-/** Returned messages: past the limit they die, on failure they wait the backoff, else to the head in arrival order. */
+/** Back among the ready messages at its arrival position (RabbitMQ's requeue rule): the ready list stays in seq order. */
+function modelRequeue(m: Model, message: ModelMessage): void {
+  message.place = 'ready';
+  const index = m.ready.findIndex((r) => r.seq > message.seq);
+  m.ready.splice(index < 0 ? m.ready.length : index, 0, message);
+}
+
+/** Drop-head: dead-letter the next message to deliver while more are ready than maxLength plus `room`. */
+function modelDropHead(m: Model, room: number): void {
+  while (m.ready.length > MAX_LENGTH + room) modelDeadLetter(m, modelTakeNext(m));
+}
+
+/** How many deliveries the consumers can take now. */
+function modelRoom(m: Model): number {
+  let room = 0;
+  for (const c of m.consumers) room += c.prefetch === 0 ? Infinity : Math.max(0, c.prefetch - c.unacked.length);
+  return room;
+}
+
+/** Returned messages: past the limit they die, on failure they wait the backoff, else back to their arrival position. */
 function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void {
   for (const message of [...messages].sort((a, b) => b.seq - a.seq)) {
     if (message.deliveries > DELIVERY_LIMIT) modelDeadLetter(m, message);
@@ -121,10 +142,10 @@ function modelReturn(m: Model, messages: ModelMessage[], failure: boolean): void
       message.place = 'delayed';
       m.delayed.push({ message, readyAt: m.now + RETRY_MS, order: m.delayOrder++ });
     } else {
-      message.place = 'ready';
-      m.ready.unshift(message);
+      modelRequeue(m, message);
     }
   }
+  modelDropHead(m, 0);
 }
 
 /** The tags a settle covers: this one, or with multiple all of its consumer's (or get's) up to it. */
@@ -164,6 +185,7 @@ class Publish implements fc.Command<Model, Real> {
     const message: ModelMessage = { id, priority: this.priority, place: 'ready', deliveries: 0, seq: m.nextSeq++ };
     m.messages.set(id, message);
     m.ready.push(message);
+    modelDropHead(m, modelRoom(m));
     modelDispatch(m);
     r.broker.publish('', 'work', id, { priority: this.priority, messageId: id });
     compare(m, r);
@@ -246,8 +268,8 @@ class Advance implements fc.Command<Model, Real> {
       if (due === undefined) break;
       m.delayed.splice(m.delayed.indexOf(due), 1);
       m.now = due.readyAt;
-      due.message.place = 'ready';
-      m.ready.unshift(due.message);
+      modelRequeue(m, due.message);
+      modelDropHead(m, 0);
       modelDispatch(m);
     }
     m.now = until;
@@ -286,6 +308,7 @@ describe('broker against a reference model', () => {
           deadLetterExchange: '',
           deadLetterRoutingKey: 'dead',
           retry: { backoff: 'fixed', delayMs: RETRY_MS },
+          maxLength: MAX_LENGTH,
         });
         const real: Real = { broker, loop, emitted: [], dead };
         const model: Model = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../sim/kernel/eventLoop.ts';
 import { randomStreams } from '../sim/random/streams.ts';
+import { drainBodies, recoverOn, simulatedDisk } from './durable/testing.ts';
 import { Broker, EngineError, type BrokerObserver, type Delivery, type QueueOptions } from './index.ts';
 
 /** A broker on the simulator's virtual clock, with a seeded Random. */
@@ -197,6 +198,85 @@ describe('consumers and acknowledgements', () => {
     expect(drain(broker, 'q')).toEqual(['d']);
   });
 
+  // Observed on RabbitMQ 3.10.8 (classic queue): get m1, get m2, nack m1, nack m2 → m1*, m2*, m3;
+  // rejecting m2 before m1 gives the same; a requeued message returns to its arrival position.
+  it('separate nacks or rejects put each message back at its original position, in whatever order they come', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m);
+    let m1 = broker.get('q')!;
+    let m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag, { requeue: true });
+    broker.nack(m2.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3']);
+    for (const m of ['m1', 'm2', 'm3', 'm4']) broker.publish('', 'q', m);
+    m1 = broker.get('q')!;
+    m2 = broker.get('q')!;
+    const m3 = broker.get('q')!;
+    broker.reject(m2.deliveryTag, { requeue: true });
+    broker.reject(m3.deliveryTag, { requeue: true });
+    broker.reject(m1.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4']);
+  });
+
+  it('a requeued message goes back among later arrivals by arrival order, behind older ready ones', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    for (const m of ['m1', 'm2', 'm3', 'm4', 'm5']) broker.publish('', 'q', m);
+    const held = ['m1', 'm2', 'm3', 'm4'].map(() => broker.get('q')!);
+    for (const d of held.slice(0, 3)) broker.nack(d.deliveryTag, { requeue: true });
+    broker.nack(held[3]!.deliveryTag, { requeue: true }); // lands between m3 and m5
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  // Observed on RabbitMQ 3.10.8 with x-max-priority 5: lo1(1) hi1(5) hi2(5) lo2(1); get hi1, hi2, lo1;
+  // nack lo1, hi1, hi2 → hi1, hi2, lo1, lo2.
+  it('requeue restores arrival order within each priority level', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { maxPriority: 5 });
+    broker.publish('', 'q', 'lo1', { priority: 1 });
+    broker.publish('', 'q', 'hi1', { priority: 5 });
+    broker.publish('', 'q', 'hi2', { priority: 5 });
+    broker.publish('', 'q', 'lo2', { priority: 1 });
+    const [hi1, hi2, lo1] = [broker.get('q')!, broker.get('q')!, broker.get('q')!];
+    expect([hi1, hi2, lo1].map(text)).toEqual(['hi1', 'hi2', 'lo1']);
+    broker.nack(lo1.deliveryTag, { requeue: true });
+    broker.nack(hi1.deliveryTag, { requeue: true });
+    broker.nack(hi2.deliveryTag, { requeue: true });
+    expect(drain(broker, 'q')).toEqual(['hi1', 'hi2', 'lo1', 'lo2']);
+  });
+
+  it('consumers cancelled one after another return their deliveries to their original positions', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    const a = collector(broker, 'q', { prefetch: 2 });
+    const b = collector(broker, 'q', { prefetch: 2 });
+    for (const m of ['m1', 'm2', 'm3', 'm4', 'm5']) broker.publish('', 'q', m);
+    expect([a.bodies(), b.bodies()]).toEqual([['m1', 'm3'], ['m2', 'm4']]);
+    broker.cancel(b.tag);
+    broker.cancel(a.tag);
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
+  it('after a restart, requeued messages are in the same order as before it', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('q', { durable: true });
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m, { persistent: true });
+    const m1 = broker.get('q')!;
+    const m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag, { requeue: true });
+    broker.nack(m2.deliveryTag, { requeue: true });
+    const before = broker.get('q')!;
+    broker.nack(before.deliveryTag, { requeue: true });
+    expect(text(before)).toBe('m1');
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    expect(drainBodies(after, 'q').map((x) => x.body)).toEqual(['m1', 'm2', 'm3']);
+  });
+
   it('cancelling a consumer returns its unacked deliveries to the head, redelivered, to the next consumer', () => {
     const { broker } = setup();
     broker.declareQueue('q');
@@ -249,6 +329,21 @@ describe('retry with backoff', () => {
     expect(gaps).toHaveLength(19);
     for (const gap of gaps) expect(gap > 500 && gap <= 1000).toBe(true);
     expect(new Set(gaps).size).toBeGreaterThan(10);
+  });
+
+  it('a message back from its backoff returns to its arrival position, like any requeue', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('q', { retry: { backoff: 'fixed', delayMs: 100 } });
+    for (const m of ['m1', 'm2', 'm3']) broker.publish('', 'q', m);
+    const m1 = broker.get('q')!;
+    const m2 = broker.get('q')!;
+    broker.nack(m1.deliveryTag); // ready again at 100
+    loop.run({ untilMs: 5 });
+    broker.nack(m2.deliveryTag); // ready again at 105
+    loop.run({ untilMs: 104 });
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 2, delayed: 1 });
+    loop.run({ untilMs: 105 });
+    expect(drain(broker, 'q')).toEqual(['m1', 'm2', 'm3']);
   });
 
   it('a cancelled consumer’s messages come back at once: retry is for failures only', () => {
@@ -306,6 +401,17 @@ describe('dead-lettering', () => {
     expect(text(broker.get('dead'))).toBe('short');
   });
 
+  it('a message whose TTL passes while it waits out a retry backoff expires at its own time', () => {
+    const { broker, loop } = withDlx({ messageTtlMs: 100, retry: { backoff: 'fixed', delayMs: 500 } });
+    broker.publish('', 'work', 'slow');
+    broker.nack(broker.get('work')!.deliveryTag);
+    expect(broker.queueInfo('work').delayed).toBe(1);
+    loop.run({ untilMs: 100 });
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 0, delayed: 0 });
+    const dead = broker.get('dead')!;
+    expect([text(dead), dead.deaths[0]!.reason, dead.deaths[0]!.timeMs]).toEqual(['slow', 'expired', 100]);
+  });
+
   it('a message held by a consumer does not expire until it comes back', () => {
     const { broker, loop } = withDlx({ messageTtlMs: 100 });
     broker.publish('', 'work', 'held');
@@ -331,8 +437,108 @@ describe('dead-lettering', () => {
     const { broker } = withDlx({ maxLength: 2 });
     for (const m of ['a', 'b', 'c', 'd']) broker.publish('', 'work', m);
     expect(drain(broker, 'work')).toEqual(['c', 'd']);
-    const dead = drain(broker, 'dead');
-    expect(dead).toEqual(['a', 'b']);
+    const dead = [broker.get('dead')!, broker.get('dead')!];
+    expect(dead.map((d) => [text(d), d.deaths[0]!.reason, d.properties.headers?.['x-first-death-reason']])).toEqual([
+      ['a', 'maxlen', 'maxlen'],
+      ['b', 'maxlen', 'maxlen'],
+    ]);
+  });
+
+  // Observed on RabbitMQ 3.10.8 (x-max-length 2): publish a, b; get a; publish c; nack a with requeue.
+  // drop-head: a (back at the head) is dead-lettered as maxlen, b and c stay. reject-publish and
+  // reject-publish-dlx: nothing is dropped or dead-lettered, the queue holds a*, b, c (over its limit).
+  it('drop-head enforces maxLength on requeue, dead-lettering from the head as maxlen', () => {
+    const reasons: string[] = [];
+    const ctx = setup({ deadLettered: (queue, _p, reason) => reasons.push(`${queue}:${reason}`) });
+    ctx.broker.declareQueue('dead');
+    ctx.broker.declareQueue('work', { maxLength: 2, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    const { broker } = ctx;
+    broker.publish('', 'work', 'a');
+    broker.publish('', 'work', 'b');
+    const a = broker.get('work')!;
+    broker.publish('', 'work', 'c');
+    broker.nack(a.deliveryTag, { requeue: true });
+    expect(broker.queueInfo('work').ready).toBe(2);
+    expect(reasons).toEqual(['work:maxlen']);
+    const dead = broker.get('dead', { autoAck: true })!;
+    expect([text(dead), dead.deaths[0]!.reason, dead.deaths[0]!.queue]).toEqual(['a', 'maxlen', 'work']);
+    expect(drain(broker, 'work')).toEqual(['b', 'c']);
+  });
+
+  for (const overflow of ['reject-publish', 'reject-publish-dlx'] as const) {
+    it(`${overflow} lets a requeue take the queue over maxLength, dropping nothing`, () => {
+      const { broker } = withDlx({ maxLength: 2, overflow });
+      broker.publish('', 'work', 'a');
+      broker.publish('', 'work', 'b');
+      const a = broker.get('work')!;
+      broker.publish('', 'work', 'c');
+      broker.nack(a.deliveryTag, { requeue: true });
+      expect(broker.queueInfo('work').ready).toBe(3);
+      expect(broker.queueInfo('dead').ready).toBe(0);
+      const confirms: boolean[] = [];
+      broker.publish('', 'work', 'd', {}, (ack) => confirms.push(ack));
+      expect(confirms).toEqual([false]);
+      expect(drain(broker, 'work')).toEqual(['a', 'b', 'c']);
+    });
+  }
+
+  it('drop-head also enforces maxLength on cancel and when a message returns from its retry backoff', () => {
+    const { broker, loop } = withDlx({ maxLength: 1, retry: { backoff: 'fixed', delayMs: 50 } });
+    broker.publish('', 'work', 'a');
+    const c = collector(broker, 'work', { prefetch: 1 });
+    broker.publish('', 'work', 'b');
+    broker.cancel(c.tag); // a comes back ahead of b: a is the head and is dropped
+    expect(drain(broker, 'dead')).toEqual(['a']);
+    const b = broker.get('work')!;
+    broker.publish('', 'work', 'c');
+    broker.nack(b.deliveryTag); // waits out its backoff; delayed messages do not count
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 1, delayed: 1 });
+    loop.run({ untilMs: 50 });
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 1, delayed: 0 });
+    expect(drain(broker, 'dead')).toEqual(['b']);
+    expect(drain(broker, 'work')).toEqual(['c']);
+  });
+
+  // Observed on RabbitMQ 3.10.8 (x-max-length 2, x-max-priority 5): lo(1), hi(5), lo2(1) → hi dropped.
+  it('drop-head drops the next message to deliver: the oldest of the highest priority', () => {
+    const { broker } = withDlx({ maxLength: 2, maxPriority: 5 });
+    broker.publish('', 'work', 'lo', { priority: 1 });
+    broker.publish('', 'work', 'hi', { priority: 5 });
+    broker.publish('', 'work', 'lo2', { priority: 1 });
+    expect(drain(broker, 'dead')).toEqual(['hi']);
+    expect(drain(broker, 'work')).toEqual(['lo', 'lo2']);
+  });
+
+  // Observed on RabbitMQ 3.10.8: x-max-length 0 (drop-head) with a consumer waiting: the publish is
+  // delivered, nothing is dead-lettered (attempt_delivery comes before maybe_drop_head).
+  it('a publish reaches a waiting consumer even when maxLength is 0, and is dead-lettered when none waits', () => {
+    const { broker } = withDlx({ maxLength: 0 });
+    const c = collector(broker, 'work', { prefetch: 1 });
+    broker.publish('', 'work', 'to-consumer');
+    expect(c.bodies()).toEqual(['to-consumer']);
+    broker.publish('', 'work', 'consumer-full');
+    expect(drain(broker, 'dead')).toEqual(['consumer-full']);
+    broker.cancel(c.tag); // the requeued delivery is over the limit: drop-head applies to requeues
+    expect(drain(broker, 'dead')).toEqual(['to-consumer']);
+    expect(broker.queueInfo('work').ready).toBe(0);
+  });
+
+  it('after a restart, drop-head brings a queue that its returned deliveries took over maxLength back within it', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('dead', { durable: true });
+    broker.declareQueue('work', { durable: true, maxLength: 2, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    for (const m of ['a', 'b']) broker.publish('', 'work', m, { persistent: true });
+    broker.get('work'); // a, unacked at the crash
+    broker.publish('', 'work', 'c', { persistent: true });
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    expect(after.queueInfo('work').ready).toBe(2);
+    const dead = after.get('dead', { autoAck: true })!;
+    expect([text(dead), dead.deaths[0]!.reason]).toEqual(['a', 'maxlen']);
+    expect(drainBodies(after, 'work').map((x) => x.body)).toEqual(['b', 'c']);
   });
 
   it('unacked messages do not count towards maxLength', () => {
@@ -404,6 +610,113 @@ describe('dead-lettering', () => {
     ]);
   });
 
+  // Observed on RabbitMQ 3.10.8: work (DLX 'dlx', key 'retry') → parking (DLX '', key 'work') → work,
+  // each hop a reject, the message published with expiration 60000. The first death sets the
+  // x-first-death-* headers; a repeat death counts up and moves its entry to the front but keeps the
+  // entry's first time, exchange, routing keys and original-expiration.
+  it('x-death: first-death headers, the repeated entry moves to the front keeping its first details', () => {
+    const { broker, loop } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'retry' });
+    broker.declareQueue('parking', { deadLetterExchange: '', deadLetterRoutingKey: 'work' });
+    broker.bindQueue('parking', 'dlx', 'retry');
+    broker.publish('', 'work', 'm', { expirationMs: 60_000, headers: { app: 'x' } });
+    const parked: Delivery[] = [];
+    for (let round = 1; round <= 2; round++) {
+      broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+      loop.run({ untilMs: loop.now() + 1000 });
+      const p = broker.get('parking')!;
+      parked.push(p);
+      broker.reject(p.deliveryTag, { requeue: false });
+      loop.run({ untilMs: loop.now() + 1000 });
+    }
+    const firstHeaders = { 'x-first-death-reason': 'rejected', 'x-first-death-queue': 'work', 'x-first-death-exchange': '' };
+    expect(parked[0]!.properties.headers).toEqual({ app: 'x', ...firstHeaders });
+    expect(parked[0]!.properties.expirationMs).toBeUndefined();
+    expect(parked[0]!.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+    ]);
+    expect(parked[1]!.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 2, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+      { queue: 'parking', reason: 'rejected', count: 1, timeMs: 1000, exchange: 'dlx', routingKeys: ['retry'] },
+    ]);
+    const last = broker.get('work')!;
+    expect([last.exchange, last.routingKey]).toEqual(['', 'work']);
+    expect(last.properties.headers).toEqual({ app: 'x', ...firstHeaders });
+    expect(last.deaths).toEqual([
+      { queue: 'parking', reason: 'rejected', count: 2, timeMs: 1000, exchange: 'dlx', routingKeys: ['retry'] },
+      { queue: 'work', reason: 'rejected', count: 2, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+    ]);
+  });
+
+  // Observed on RabbitMQ 3.10.8: first death in w2 via exchange ex1 / key k1, the second via '' / w2:
+  // the w2 entry still names ex1 and [k1], and x-first-death-exchange is ex1.
+  it('x-death: a repeated entry keeps the exchange and routing keys of its first death', () => {
+    const { broker } = setup();
+    broker.declareExchange('ex1', 'direct');
+    broker.declareQueue('w2', { deadLetterExchange: '', deadLetterRoutingKey: 'p2' });
+    broker.declareQueue('p2', { deadLetterExchange: '', deadLetterRoutingKey: 'w2' });
+    broker.bindQueue('w2', 'ex1', 'k1');
+    broker.publish('ex1', 'k1', 'm');
+    for (let i = 0; i < 2; i++) {
+      broker.reject(broker.get('w2')!.deliveryTag, { requeue: false });
+      broker.reject(broker.get('p2')!.deliveryTag, { requeue: false });
+    }
+    const last = broker.get('w2')!;
+    expect(last.properties.headers).toMatchObject({ 'x-first-death-exchange': 'ex1', 'x-first-death-queue': 'w2', 'x-first-death-reason': 'rejected' });
+    expect(last.deaths.map((d) => [d.queue, d.count, d.exchange, d.routingKeys])).toEqual([
+      ['p2', 2, '', ['p2']],
+      ['w2', 2, 'ex1', ['k1']],
+    ]);
+  });
+
+  it('x-first-death headers name the first death only, whatever the reason of later ones', () => {
+    const { broker, loop } = setup();
+    broker.declareQueue('a', { messageTtlMs: 10, deadLetterExchange: '', deadLetterRoutingKey: 'b' });
+    broker.declareQueue('b', { deadLetterExchange: '', deadLetterRoutingKey: 'c' });
+    broker.declareQueue('c');
+    broker.publish('', 'a', 'm');
+    loop.run();
+    broker.reject(broker.get('b')!.deliveryTag, { requeue: false });
+    const dead = broker.get('c')!;
+    expect(dead.properties.headers).toEqual({ 'x-first-death-reason': 'expired', 'x-first-death-queue': 'a', 'x-first-death-exchange': '' });
+    expect(dead.deaths.map((d) => `${d.queue}:${d.reason}`)).toEqual(['b:rejected', 'a:expired']);
+  });
+
+  // Observed on RabbitMQ 3.10.8: rejected from B into A, A (TTL) dead-letters to itself: dropped on its
+  // first expiry, although the older death in B was a rejection (only deaths back to A's entry count).
+  it('a cycle is judged on the deaths back to the target queue’s entry, not on older rejections', () => {
+    const dropped: string[] = [];
+    const { broker, loop } = setup({ dropped: (queue, _p, why) => dropped.push(`${queue}: ${why}`) });
+    broker.declareQueue('B', { deadLetterExchange: '', deadLetterRoutingKey: 'A' });
+    broker.declareQueue('A', { messageTtlMs: 300, deadLetterExchange: '' });
+    broker.publish('', 'B', 'cyc');
+    broker.reject(broker.get('B')!.deliveryTag, { requeue: false });
+    loop.run({ untilMs: 50 });
+    expect(broker.queueInfo('A').ready).toBe(1);
+    loop.run({ untilMs: 650 });
+    expect(broker.queueInfo('A').ready).toBe(0);
+    expect(dropped).toEqual(['A: dead-letter cycle']);
+  });
+
+  it('x-death entries and first-death headers survive a restart of a durable broker', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('dead', { durable: true });
+    broker.declareQueue('work', { durable: true, deadLetterExchange: '', deadLetterRoutingKey: 'dead' });
+    broker.publish('', 'work', 'm', { persistent: true, expirationMs: 60_000 });
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    const [dead] = drainBodies(after, 'dead');
+    expect(dead!.delivery.properties.headers).toEqual({ 'x-first-death-reason': 'rejected', 'x-first-death-queue': 'work', 'x-first-death-exchange': '' });
+    expect(dead!.delivery.deaths).toEqual([
+      { queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'], originalExpirationMs: 60_000 },
+    ]);
+  });
+
   it('a dead-letter cycle without rejections is dropped', () => {
     const dropped: string[] = [];
     const { broker, loop } = setup({ dropped: (queue, _p, why) => dropped.push(`${queue}: ${why}`) });
@@ -420,6 +733,76 @@ describe('dead-lettering', () => {
     broker.publish('', 'q', 'm');
     loop.run();
     expect(broker.queueInfo('q').ready).toBe(0);
+  });
+});
+
+describe('dead-letter reasons and their per-reason accounting', () => {
+  type Tally = Record<'rejected' | 'expired' | 'maxlen' | 'delivery_limit', number>;
+  const zero = (): Tally => ({ rejected: 0, expired: 0, maxlen: 0, delivery_limit: 0 });
+
+  /** Every way a message dies, a known number of times each, on queues with and without a DLX. */
+  function exerciseEveryReason(withDeadLetterExchange: boolean) {
+    const tally = zero();
+    const byQueue: string[] = [];
+    const { broker, loop } = setup({
+      deadLettered: (queue, _p, reason) => {
+        tally[reason]++;
+        byQueue.push(`${queue}:${reason}`);
+      },
+    });
+    broker.declareQueue('dead');
+    const dlx = withDeadLetterExchange ? { deadLetterExchange: '', deadLetterRoutingKey: 'dead' } : {};
+    broker.declareQueue('rejects', dlx);
+    broker.declareQueue('ttl', { messageTtlMs: 100, ...dlx });
+    broker.declareQueue('head', { maxLength: 1, ...dlx });
+    broker.declareQueue('refuse', { maxLength: 1, overflow: 'reject-publish-dlx', ...dlx });
+    broker.declareQueue('limit', { deliveryLimit: 1, ...dlx });
+    for (const m of ['r1', 'r2']) broker.publish('', 'rejects', m);
+    broker.reject(broker.get('rejects')!.deliveryTag, { requeue: false });
+    broker.nack(broker.get('rejects')!.deliveryTag, { requeue: false });
+    for (const m of ['t1', 't2', 't3']) broker.publish('', 'ttl', m);
+    loop.run({ untilMs: 100 });
+    for (const m of ['h1', 'h2', 'h3']) broker.publish('', 'head', m); // drop-head: h1, h2 die
+    for (const m of ['f1', 'f2']) broker.publish('', 'refuse', m); // f2 refused and dead-lettered
+    broker.publish('', 'limit', 'l1');
+    for (let i = 0; i < 2; i++) broker.nack(broker.get('limit')!.deliveryTag, { requeue: true });
+    return { broker, tally, byQueue };
+  }
+
+  const expected: Tally = { rejected: 2, expired: 3, maxlen: 3, delivery_limit: 1 };
+
+  it('counts each reason exactly, and the dead-letter queue holds each message with its reason', () => {
+    const { broker, tally, byQueue } = exerciseEveryReason(true);
+    expect(tally).toEqual(expected);
+    expect(byQueue).toEqual([
+      'rejects:rejected', 'rejects:rejected',
+      'ttl:expired', 'ttl:expired', 'ttl:expired',
+      'head:maxlen', 'head:maxlen',
+      'refuse:maxlen',
+      'limit:delivery_limit',
+    ]);
+    const dead: string[] = [];
+    for (let d = broker.get('dead', { autoAck: true }); d !== undefined; d = broker.get('dead', { autoAck: true })) {
+      expect(d.properties.headers?.['x-first-death-reason']).toBe(d.deaths[0]!.reason);
+      expect(d.properties.headers?.['x-first-death-queue']).toBe(d.deaths[0]!.queue);
+      dead.push(`${text(d)}:${d.deaths[0]!.queue}:${d.deaths[0]!.reason}:${d.deaths[0]!.count}`);
+    }
+    expect(dead).toEqual([
+      'r1:rejects:rejected:1', 'r2:rejects:rejected:1',
+      't1:ttl:expired:1', 't2:ttl:expired:1', 't3:ttl:expired:1',
+      'h1:head:maxlen:1', 'h2:head:maxlen:1',
+      'f2:refuse:maxlen:1',
+      'l1:limit:delivery_limit:1',
+    ]);
+  });
+
+  it('counts the same reasons when there is no dead-letter exchange and the messages are dropped', () => {
+    const { broker, tally } = exerciseEveryReason(false);
+    expect(tally).toEqual(expected);
+    expect(broker.queueInfo('dead').ready).toBe(0);
+    for (const q of ['rejects', 'ttl', 'limit']) expect(broker.queueInfo(q)).toMatchObject({ ready: 0, unacked: 0 });
+    expect(broker.queueInfo('head').ready).toBe(1);
+    expect(broker.queueInfo('refuse').ready).toBe(1);
   });
 });
 

@@ -1,14 +1,17 @@
 import { Deque } from './deque.ts';
 import type { QueuedMessage } from './queue/queuedMessage.ts';
-import type { Queue } from './queue/queue.ts';
 import type { Delivery } from './types.ts';
 
-/** An unacknowledged delivery: what a delivery tag points at until it is settled. */
-export interface UnackedDelivery {
+/**
+ * An unacknowledged delivery: what a delivery tag points at until it is settled. `Q` is the queue
+ * type; it is a parameter so that this file, one layer above the queue, need not import it (the
+ * queue holds its consumers, so importing it back would be a cycle). See `queue/queue.ts`.
+ */
+export interface UnackedDelivery<Q> {
   tag: number;
   message: QueuedMessage;
-  queue: Queue;
-  channel: Channel;
+  queue: Q;
+  channel: Channel<Q>;
   settled: boolean;
 }
 
@@ -17,9 +20,9 @@ export interface UnackedDelivery {
  * own channel and `get` uses one shared channel, so `ack(tag, { multiple: true })` settles the
  * deliveries of the same consumer up to that tag.
  */
-export class Channel {
+export class Channel<Q> {
   /** Unsettled deliveries in tag order (settled ones are dropped from the front lazily). */
-  readonly unacked = new Deque<UnackedDelivery>();
+  readonly unacked = new Deque<UnackedDelivery<Q>>();
   count = 0;
 
   dropSettledFront(): void {
@@ -27,12 +30,12 @@ export class Channel {
   }
 }
 
-export class Consumer {
-  readonly channel = new Channel();
+export class Consumer<Q> {
+  readonly channel = new Channel<Q>();
 
   constructor(
     readonly tag: string,
-    readonly queue: Queue,
+    readonly queue: Q,
     readonly prefetch: number,
     readonly autoAck: boolean,
     readonly exclusive: boolean,

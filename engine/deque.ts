@@ -32,6 +32,22 @@ export class Deque<T> {
     this.count++;
   }
 
+  /** Inserts `item` so it becomes the i-th from the front, moving the shorter side (0 ≤ i ≤ length). */
+  insertAt(i: number, item: T): void {
+    if (i <= 0) return this.pushFront(item);
+    if (i >= this.count) return this.pushBack(item);
+    if (this.count === this.items.length) this.grow();
+    const mask = this.mask;
+    if (i < this.count - i) {
+      this.head = (this.head - 1) & mask;
+      for (let k = 0; k < i; k++) this.items[(this.head + k) & mask] = this.items[(this.head + k + 1) & mask];
+    } else {
+      for (let k = this.count; k > i; k--) this.items[(this.head + k) & mask] = this.items[(this.head + k - 1) & mask];
+    }
+    this.items[(this.head + i) & mask] = item;
+    this.count++;
+  }
+
   popFront(): T | undefined {
     if (this.count === 0) return undefined;
     const item = this.items[this.head];

@@ -70,10 +70,13 @@ export interface DeathEntry {
   reason: DeathReason;
   /** How many times the message died in this queue for this reason. */
   count: number;
-  /** When it last happened (clock milliseconds). */
+  /** When it first died in this queue for this reason (clock milliseconds); a repeat only counts up, as in RabbitMQ 3.10. */
   timeMs: number;
+  /** The exchange the message had been published to (the dead-letter exchange, after a first death). */
   exchange: string;
   routingKeys: string[];
+  /** The message's own expiration (properties.expirationMs), which dead-lettering removes; absent if it had none. */
+  originalExpirationMs?: number;
 }
 
 export interface Delivery {

@@ -35,7 +35,7 @@ export class FileStorage implements Storage {
       fs.mkdirSync(dir, { recursive: true });
       if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     } catch (error) {
-      throw wrap(error as NodeJS.ErrnoException, `cannot use ${dir} as a log directory`);
+      throw wrap(readOnlyCause(dir) ?? (error as NodeJS.ErrnoException), `cannot use ${dir} as a log directory`);
     }
   }
 
@@ -238,4 +238,25 @@ function concat(chunks: { data: Uint8Array }[], bytes: number): Uint8Array {
 
 function wrap(error: NodeJS.ErrnoException, what: string): StorageError {
   return new StorageError(`${what}: ${error.code ?? ''} ${error.message}`.trim());
+}
+
+/**
+ * Why a directory could not be created when the reason is a read-only file system: recursive mkdir
+ * reports ENOENT there, which would send the user looking for a typo.
+ */
+function readOnlyCause(dir: string): NodeJS.ErrnoException | undefined {
+  let ancestor = path.resolve(dir);
+  while (!fs.existsSync(ancestor)) {
+    const parent = path.dirname(ancestor);
+    if (parent === ancestor) return undefined;
+    ancestor = parent;
+  }
+  try {
+    fs.accessSync(ancestor, fs.constants.W_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EROFS' && code !== 'EACCES') return undefined;
+    return Object.assign(new Error(`${ancestor} is ${code === 'EROFS' ? 'on a read-only file system' : 'not writable'}`), { code });
+  }
 }

@@ -198,6 +198,8 @@ describe('crash recovery keeps its promises (fast-check)', () => {
           const ackIssued = new Set<string>();
           const held: { tag: number; id: string }[] = [];
           let n = 0;
+          // Opening takes a little virtual time (the first segment's header is synced).
+          const t0 = loop.now();
           let t = 0;
           let crashNow = false;
           let killed = false;
@@ -206,7 +208,7 @@ describe('crash recovery keeps its promises (fast-check)', () => {
               t += op.ms;
               continue;
             }
-            loop.setTimer(t, () => {
+            loop.setTimer(t0 + t, () => {
               if (killed) return; // the old broker's workload stops with it
               if (op.kind === 'publish') {
                 const id = `m${n++}`;
@@ -230,7 +232,7 @@ describe('crash recovery keeps its promises (fast-check)', () => {
               }
             });
           }
-          const crashAt = crashPoint * (t + 20);
+          const crashAt = t0 + crashPoint * (t + 20);
           loop.run({ untilMs: crashAt, stopWhen: () => crashNow });
           broker.kill();
           killed = true;
@@ -371,11 +373,12 @@ describe('compaction', () => {
     const stuck = broker.get('q')!;
     let peak = 0;
     broker.consume('q', { prefetch: 10 }, (d) => loop.after(0.2, () => broker.ack(d.deliveryTag)));
+    const t0 = loop.now();
     for (let i = 0; i < 20_000; i++) {
-      loop.setTimer(i * 0.05, () => broker.publish('', 'q', `message number ${i}`, { persistent: true }));
+      loop.setTimer(t0 + i * 0.05, () => broker.publish('', 'q', `message number ${i}`, { persistent: true }));
     }
     for (let t = 0; t < 1100; t += 10) {
-      loop.run({ untilMs: t });
+      loop.run({ untilMs: t0 + t });
       peak = Math.max(peak, disk.usedBytes);
     }
     loop.run();

@@ -108,6 +108,9 @@ export class MessageLog {
   private creating = false;
   /** Each rolled segment's Seal record. */
   private readonly sealSeqs = new Map<number, number>();
+  /** Waiting for the first segment's creation: the proof that the directory is writable. */
+  private startWaiters: ((error: Error | null) => void)[] = [];
+  private started = false;
   /** The newest segment a durable Compacted record allows deleting, and that record's sequence number. */
   private compactedLogged = 0;
   private compactedLoggedSeq = 0;
@@ -206,6 +209,16 @@ export class MessageLog {
     this.batchTimer = -1;
   }
 
+  /**
+   * Calls back once the segment this log started with exists durably (its header written and
+   * synced), or with the error that prevented it: an unwritable directory fails here, at open.
+   */
+  whenStarted(callback: (error: Error | null) => void): void {
+    if (this.failure !== null) return callback(this.failure);
+    if (this.started) return callback(null);
+    this.startWaiters.push(callback);
+  }
+
   /** Writes the active segment's tail and syncs everything appended so far, then marks a clean close. */
   close(done: (error: Error | null) => void): void {
     this.syncAll((error) => {
@@ -267,6 +280,10 @@ export class MessageLog {
       if (error) return this.fail(error);
       this.createdSegment = number;
       this.sealSeqs.delete(number - 2);
+      if (!this.started) {
+        this.started = true;
+        for (const callback of this.startWaiters.splice(0)) callback(null);
+      }
       if (!this.writing) this.handOver();
       this.maybeCreate();
     });
@@ -397,5 +414,6 @@ export class MessageLog {
     this.failure = error;
     for (const waiter of this.waiters.splice(0)) waiter.callback(false);
     for (const callback of this.afterSync.splice(0)) callback();
+    for (const callback of this.startWaiters.splice(0)) callback(error);
   }
 }

@@ -1,17 +1,22 @@
 import type { TimerId } from '../clock.ts';
-import type { Consumer } from '../consumer.ts';
+import type { Channel, Consumer, UnackedDelivery } from '../consumer.ts';
 import type { QueueOptions } from '../types.ts';
 import { DedupWindow } from './dedupWindow.ts';
 import { ExpiryHeap } from './expiryHeap.ts';
 import type { QueuedMessage } from './queuedMessage.ts';
 import { ReadyBuffer } from './readyBuffer.ts';
 
+/** A consumer of a queue, its channel, and a delivery it has not settled (consumer.ts is generic over the queue). */
+export type QueueConsumer = Consumer<Queue>;
+export type QueueChannel = Channel<Queue>;
+export type QueueDelivery = UnackedDelivery<Queue>;
+
 /** A queue's state. The broker moves messages in and out; the queue keeps them in order. */
 export class Queue {
   readonly ready: ReadyBuffer;
   readonly expiry = new ExpiryHeap();
   readonly dedup: DedupWindow | undefined;
-  readonly consumers: Consumer[] = [];
+  readonly consumers: QueueConsumer[] = [];
   /** Round-robin position among consumers. */
   nextConsumer = 0;
   unackedCount = 0;

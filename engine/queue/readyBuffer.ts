@@ -24,9 +24,15 @@ export class ReadyBuffer {
     this.live++;
   }
 
-  /** Requeue: back at the head of its level. */
-  pushFront(message: QueuedMessage): void {
-    this.levels[message.level]!.pushFront(message);
+  /**
+   * Requeue: back at its original position, by arrival order within its level, as RabbitMQ does
+   * (so separate nacks of m1 then m2 give m1, m2, m3, not m2, m1, m3). Each level's deque stays
+   * sorted by seq: publishes append ever larger seqs and requeues insert by seq. The usual case
+   * (older than everything waiting) is a push at the front.
+   */
+  requeue(message: QueuedMessage): void {
+    const deque = this.levels[message.level]!;
+    deque.insertAt(insertionIndex(deque, message.seq), message);
     this.live++;
   }
 
@@ -73,4 +79,16 @@ export class ReadyBuffer {
     this.live = 0;
     this.tombstones = 0;
   }
+}
+
+/** The index of the first message in `deque` (sorted by seq) whose seq is above `seq`. */
+function insertionIndex(deque: Deque<QueuedMessage>, seq: number): number {
+  let low = 0;
+  let high = deque.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (deque.at(mid)!.seq < seq) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
