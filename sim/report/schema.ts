@@ -34,6 +34,14 @@ export const Accounting = z.object({
   failures: z.number(),
 });
 
+const FaultCount = z.object({ scheduled: z.number(), fired: z.number() });
+const ReplicationFaults = z.object({
+  byKind: z.record(z.string(), FaultCount),
+  schedule: z.array(z.object({ fault: z.number(), kind: z.string(), atMs: z.number(), downMs: z.number().optional() })),
+  lossDueTo: z.array(z.string()),
+  recoveryRefused: z.string().optional(),
+});
+
 export const RunResultSchema = z.object({
   scenario: z.unknown(),
   seeds: z.array(z.number()),
@@ -91,8 +99,10 @@ export const RunResultSchema = z.object({
       recoveryMs: z.array(z.number()),
       crashes: z.number(),
       drained: z.boolean(),
+      faults: ReplicationFaults.optional(),
     }),
   ),
+  faults: z.object({ byKind: z.record(z.string(), FaultCount), lossDueTo: z.array(z.string()), recoveryRefused: z.number() }).optional(),
   series: z.object({
     tMs: z.array(z.number()),
     queueLength: z.array(z.number()),

@@ -1,4 +1,7 @@
+import { FaultyDisk, planDiskFaults } from '../disk/diskFaults.ts';
 import { SimDisk } from '../disk/simDisk.ts';
+import { FaultLog } from '../faults/faultLog.ts';
+import { faultReportOf, withFaultSchedule, type ReplicationFaults } from '../faults/faultReport.ts';
 import { makeDistribution } from '../dist/spec.ts';
 import { EventLoop } from '../kernel/eventLoop.ts';
 import { randomStreams } from '../random/streams.ts';
@@ -33,6 +36,8 @@ export interface ReplicationResult {
   histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
   records?: MessageRecords;
   disk?: { appends: number; syncs: number; bytesAppended: number; crashes: number; tornWrites: number };
+  /** Faults by kind (scheduled vs fired), the exact schedule, and what a confirmed loss is due to. */
+  faults?: ReplicationFaults;
 }
 
 export type HistogramBuckets = { lo: number; hi: number; count: number }[];
@@ -72,17 +77,23 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   );
   const durability = scenario.broker.durability;
   const diskSpec = scenario.broker.disk;
+  const faultLog = new FaultLog();
+  const diskOptions = {
+    writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
+    syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
+    readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
+    readBytesPerMs: diskSpec.readMBPerSec * 1000,
+    tearProbability: diskSpec.tearProbability,
+  };
+  const diskFaults = planDiskFaults(scenario.faults, (i) => streams.stream(`faults/${i}`), faultLog, durationMs);
   const disk =
     durability === undefined
       ? undefined
-      : new SimDisk(loop, streams.stream('disk'), {
-          writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
-          syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
-          readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
-          readBytesPerMs: diskSpec.readMBPerSec * 1000,
-          tearProbability: diskSpec.tearProbability,
-        });
+      : diskFaults.length > 0
+        ? new FaultyDisk(loop, streams.stream('disk'), diskOptions, diskFaults, faultLog)
+        : new SimDisk(loop, streams.stream('disk'), diskOptions);
   const world = new World(scenario, seed, loop, streams, tracker, makeNetwork(scenario.network, streams), disk);
+  world.faultLog = faultLog;
 
   const consumers: SimConsumer[] = [];
   scenario.consumers.forEach((spec, i) => {
@@ -96,9 +107,11 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.start();
   for (const p of producers) p.start();
 
-  loop.run({ untilMs: durationMs });
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0;
-  if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  withFaultSchedule(faultLog, () => {
+    loop.run({ untilMs: durationMs });
+    if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  });
   const drained = settled();
   tracker.queueLength.finish();
   tracker.inSystem.finish();
@@ -122,7 +135,9 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
   const accounting = account(tracker);
-  checkSafety(scenario, accounting, seed, loop.now());
+  const faults = faultReportOf(faultLog, world, accounting);
+  // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
+  withFaultSchedule(faultLog, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, loop.now()));
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
@@ -140,6 +155,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     ...(disk !== undefined
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
+    ...(scenario.faults.length > 0 ? { faults } : {}),
   };
 }
 
