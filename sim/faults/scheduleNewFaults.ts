@@ -29,8 +29,14 @@ export function scheduleNewFaults(world: World, consumers: SimConsumer[], endMs:
           faultLog.fired(fault.kind);
           if (fault.mode === 'delay') return hold(toBroker ? [links.publish] : [links.deliver, links.ack], untilMs);
           if (toBroker) {
-            links.publish.dropping = true;
-            loop.setTimer(untilMs, () => (links.publish.dropping = false));
+            const forth = fault.direction !== 'from-broker';
+            const back = fault.direction !== 'to-broker';
+            if (forth) links.publish.dropping = true;
+            if (back) links.publish.droppingBack = true;
+            loop.setTimer(untilMs, () => {
+              if (forth) links.publish.dropping = false;
+              if (back) links.publish.droppingBack = false;
+            });
             return;
           }
           // TCP does not drop what a partition cuts: the connections time out and are re-made when it heals.

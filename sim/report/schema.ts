@@ -42,6 +42,8 @@ const ReplicationFaults = z.object({
   recoveryRefused: z.string().optional(),
 });
 
+const PublisherOutcome = z.record(z.string(), z.number());
+
 export const RunResultSchema = z.object({
   scenario: z.unknown(),
   seeds: z.array(z.number()),
@@ -61,6 +63,7 @@ export const RunResultSchema = z.object({
     redeliveries: z.number(),
     deadLettered: z.record(z.string(), z.number()),
     recovery: z.object({ crashes: z.number(), recoveryMs: z.array(z.number()) }),
+    confirmLatency: Interval.extend({ p50: Interval, p99: Interval }).optional(),
   }),
   accounting: Accounting,
   theory: z
@@ -100,8 +103,10 @@ export const RunResultSchema = z.object({
       crashes: z.number(),
       drained: z.boolean(),
       faults: ReplicationFaults.optional(),
+      publishers: PublisherOutcome.optional(),
     }),
   ),
+  publishers: PublisherOutcome.optional(),
   faults: z.object({ byKind: z.record(z.string(), FaultCount), lossDueTo: z.array(z.string()), recoveryRefused: z.number() }).optional(),
   series: z.object({
     tMs: z.array(z.number()),

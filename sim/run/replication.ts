@@ -8,7 +8,9 @@ import { randomStreams } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { SimConsumer } from '../workload/consumer.ts';
 import { makeNetwork } from '../workload/network.ts';
+import { confirmLatencyMetrics } from '../workload/confirmLatency.ts';
 import { SimProducer } from '../workload/producer.ts';
+import { PublisherLedger, type PublisherOutcome } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from './faults.ts';
 import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { checkSafety } from './safety.ts';
@@ -38,6 +40,8 @@ export interface ReplicationResult {
   disk?: { appends: number; syncs: number; bytesAppended: number; crashes: number; tornWrites: number };
   /** Faults by kind (scheduled vs fired), the exact schedule, and what a confirmed loss is due to. */
   faults?: ReplicationFaults;
+  /** Publishers with a confirm window: Jepsen-style outcome of their messages. */
+  publishers?: PublisherOutcome;
 }
 
 export type HistogramBuckets = { lo: number; hi: number; count: number }[];
@@ -100,14 +104,15 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     for (let k = 0; k < spec.count; k++) consumers.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length));
   });
   const producers: SimProducer[] = [];
+  const ledger = new PublisherLedger();
   scenario.producers.forEach((spec, i) => {
-    for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs));
+    for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));
   });
   scheduleFaults(world, consumers, durationMs);
   world.start();
   for (const p of producers) p.start();
 
-  const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0;
+  const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
   withFaultSchedule(faultLog, () => {
     loop.run({ untilMs: durationMs });
     if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
@@ -132,6 +137,10 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
       : [];
   const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
+  if (ledger.confirmSentMs.length > 0) {
+    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
+    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
+  }
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
   const accounting = account(tracker);
@@ -156,6 +165,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
     ...(scenario.faults.length > 0 ? { faults } : {}),
+    ...(ledger.windowed ? { publishers: ledger.outcome(tracker) } : {}),
   };
 }
 

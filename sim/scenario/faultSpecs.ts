@@ -38,6 +38,10 @@ export const NEW_FAULT_SPECS = [
     between: z.enum(['producers-broker', 'broker-consumers']),
     fromSec: nonNegative,
     toSec: nonNegative,
+    direction: z
+      .enum(['both', 'to-broker', 'from-broker'])
+      .default('both')
+      .describe('producers-broker drop mode only: cut both ways, only publishes (to-broker), or only confirms (from-broker: every publish lands but its confirm is lost, so retries duplicate).'),
     mode: z
       .enum(['drop', 'delay'])
       .default('drop')
@@ -69,6 +73,7 @@ export function checkNewFault(f: { kind: string } & Record<string, unknown>, con
       break;
     case 'partition':
       if (fault.toSec < fault.fromSec) issues.push({ path: ['toSec'], message: 'must be ≥ fromSec' });
+      if (fault.direction !== 'both' && (fault.mode !== 'drop' || fault.between !== 'producers-broker')) issues.push({ path: ['direction'], message: 'a one-way cut is for producers-broker in drop mode' });
       break;
     case 'pause':
       if (fault.process === 'consumer' && fault.consumer === undefined) issues.push({ path: ['consumer'], message: 'say which consumer instance pauses' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts';
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
+import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
 
 /**
@@ -107,11 +108,13 @@ export const ProducerSpec = z
     messageTtlMs: nonNegative.optional(),
     headers: z.record(z.string(), headerValue).optional(),
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
+    confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',
     path: ['routingKey'],
-  });
+  })
+  .refine((p) => p.confirmWindow === undefined || p.confirms, { message: 'a confirm window needs confirms: true', path: ['confirmWindow'] });
 
 export const ConsumerSpec = z.strictObject({
   name: name.optional(),

@@ -17,8 +17,9 @@ export class Link {
    * not held. Set by the fault schedule together with `now`, the clock it is measured on.
    */
   heldUntilMs = 0;
-  /** A partition in drop mode: what is sent now is lost (the sender checks, as only it can react). */
+  /** A partition in drop mode: what is sent now is lost (the sender checks, as only it can react); each direction apart. */
   dropping = false;
+  droppingBack = false;
   now: () => number = () => 0;
 
   constructor(
