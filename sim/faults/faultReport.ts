@@ -27,15 +27,16 @@ export function faultReportOf(log: FaultLog, world: World, accounting: Accountin
 
 /**
  * Runs `body`; an error escaping it (a broken invariant, above all) leaves carrying the exact fault
- * schedule, so whoever catches it can write a replay file.
+ * schedule and the seed, so whoever catches it can write a replay file.
  */
-export function withFaultSchedule<T>(log: FaultLog, body: () => T): T {
+export function withFaultSchedule<T>(log: FaultLog, seed: number, body: () => T): T {
   try {
     return body();
   } catch (error) {
-    if (error instanceof Error && (error as Error & { faultSchedule?: unknown }).faultSchedule === undefined) {
-      (error as Error & { faultSchedule?: FaultEvent[] }).faultSchedule = log.schedule.map((e) => ({ ...e }));
-    }
+    const e = error as Error & { faultSchedule?: FaultEvent[]; seed?: number };
+    if (error instanceof Error && e.faultSchedule === undefined) e.faultSchedule = log.schedule.map((event) => ({ ...event }));
+    // A crash of the simulator itself (not only a broken invariant) is replayable too.
+    if (error instanceof Error && e.seed === undefined) e.seed = seed;
     throw error;
   }
 }

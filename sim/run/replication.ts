@@ -113,7 +113,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   for (const p of producers) p.start();
 
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
-  withFaultSchedule(faultLog, () => {
+  withFaultSchedule(faultLog, seed, () => {
     loop.run({ untilMs: durationMs });
     if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
   });
@@ -146,7 +146,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   const accounting = account(tracker);
   const faults = faultReportOf(faultLog, world, accounting);
   // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
-  withFaultSchedule(faultLog, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, loop.now()));
+  withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, loop.now()));
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
