@@ -29,14 +29,15 @@ export function faultReportOf(log: FaultLog, world: World, accounting: Accountin
  * Runs `body`; an error escaping it (a broken invariant, above all) leaves carrying the exact fault
  * schedule and the seed, so whoever catches it can write a replay file.
  */
-export function withFaultSchedule<T>(log: FaultLog, seed: number, body: () => T): T {
+export function withFaultSchedule<T>(log: FaultLog, seed: number, body: () => T, nowMs?: () => number): T {
   try {
     return body();
   } catch (error) {
-    const e = error as Error & { faultSchedule?: FaultEvent[]; seed?: number };
+    const e = error as Error & { faultSchedule?: FaultEvent[]; seed?: number; atMs?: number };
     if (error instanceof Error && e.faultSchedule === undefined) e.faultSchedule = log.schedule.map((event) => ({ ...event }));
     // A crash of the simulator itself (not only a broken invariant) is replayable too.
     if (error instanceof Error && e.seed === undefined) e.seed = seed;
+    if (error instanceof Error && e.atMs === undefined && nowMs !== undefined) e.atMs = nowMs();
     throw error;
   }
 }

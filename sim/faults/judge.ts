@@ -18,8 +18,8 @@ export function judgeReplication(strict: boolean): (scenario: Scenario, seed: nu
       }
       return undefined;
     } catch (error) {
-      const e = error as Error & { faultSchedule?: FaultEvent[]; invariant?: string };
-      return { failure: `${e.name}: ${e.invariant ?? e.message.split('\n')[0]}`, schedule: e.faultSchedule ?? [] };
+      const e = error as Error & { faultSchedule?: FaultEvent[]; invariant?: string; atMs?: number };
+      return { failure: `${e.name}: ${e.invariant ?? e.message.split('\n')[0]}`, schedule: e.faultSchedule ?? [], ...(e.atMs !== undefined ? { atMs: e.atMs } : {}) };
     }
   };
 }

@@ -6,7 +6,7 @@ import type { FaultEvent } from './faultLog.ts';
 type Raw = Record<string, unknown> & { faults?: Raw[]; producers?: Raw[]; consumers?: Raw[] };
 
 /** How a run failed, or undefined if it did not; `schedule` is its exact fault schedule. */
-export type Verdict = { failure: string; schedule: FaultEvent[] } | undefined;
+export type Verdict = { failure: string; schedule: FaultEvent[]; /** Virtual time of the failure, when known. */ atMs?: number } | undefined;
 /** Runs one replication and judges it. */
 export type Judge = (scenario: Scenario, seed: number) => Verdict;
 
@@ -57,16 +57,18 @@ export function shrink(raw: unknown, seed: number, judge: Judge, options: { maxR
   const before = parsed.ok ? sizeOf(parsed.scenario) : { faultEvents: 0, durationSec: 0, producers: 0, consumers: 0 };
   let current = explicitScenario(raw, first.schedule, seed) as Raw;
   let failure = first.failure;
+  let lastAtMs = first.atMs;
   let progress = true;
   while (progress && runs < options.maxRuns) {
     progress = false;
-    for (const candidate of candidates(current)) {
+    for (const candidate of candidates(current, lastAtMs)) {
       if (runs >= options.maxRuns) break;
       const verdict = attempt(candidate);
       if (verdict !== undefined && failureKind(verdict.failure) === kind) {
         // Keep it, with its own exact schedule (a shorter run plans fewer events).
         current = explicitScenario(candidate, verdict.schedule, seed) as Raw;
         failure = verdict.failure;
+        lastAtMs = verdict.atMs;
         progress = true;
         break;
       }
@@ -91,8 +93,21 @@ export function sizeOf(s: Scenario): Size {
 }
 
 /** Smaller variants of a scenario, the biggest cuts first. */
-function* candidates(s: Raw): Generator<Raw> {
+function* candidates(s: Raw, failedAtMs: number | undefined): Generator<Raw> {
   const faults = s.faults ?? [];
+  const duration = s.durationSec as number;
+  const drainSec = (s.drainSec as number | undefined) ?? duration;
+  const shorterRun = (factor: number): Raw | undefined => {
+    const shorter = Number((duration * factor).toPrecision(6));
+    if (!(shorter > 0 && shorter < duration)) return undefined;
+    const warmup = typeof s.warmupSec === 'number' && s.warmupSec >= shorter ? { warmupSec: shorter / 10 } : {};
+    return { ...s, durationSec: shorter, drainSec, ...warmup };
+  };
+  // First, the biggest cut there is: end the arrivals just after the failure, if it came before they ended.
+  if (failedAtMs !== undefined && failedAtMs < duration * 1000) {
+    const cut = shorterRun(((failedAtMs / 1000) * 1.02 + 0.001) / duration);
+    if (cut !== undefined) yield cut;
+  }
   // One whole fault fewer.
   for (let i = 0; i < faults.length; i++) yield { ...s, faults: faults.filter((_, k) => k !== i) };
   // One event of a fault fewer.
@@ -109,13 +124,9 @@ function* candidates(s: Raw): Generator<Raw> {
     }
   }
   // A shorter run (the drain kept as it was, so the judgement at the end is unchanged).
-  const duration = s.durationSec as number;
-  const drainSec = (s.drainSec as number | undefined) ?? duration;
   for (const factor of [0.5, 0.75, 0.9]) {
-    const shorter = Number((duration * factor).toPrecision(6));
-    if (shorter <= 0 || shorter >= duration) continue;
-    const warmup = typeof s.warmupSec === 'number' && s.warmupSec >= shorter ? { warmupSec: shorter / 10 } : {};
-    yield { ...s, durationSec: shorter, drainSec, ...warmup };
+    const cut = shorterRun(factor);
+    if (cut !== undefined) yield cut;
   }
   // Fewer producers and consumers: whole entries, then instances.
   for (const key of ['producers', 'consumers'] as const) {

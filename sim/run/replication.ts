@@ -116,7 +116,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   withFaultSchedule(faultLog, seed, () => {
     loop.run({ untilMs: durationMs });
     if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
-  });
+  }, () => loop.now());
   const drained = settled();
   tracker.queueLength.finish();
   tracker.inSystem.finish();
