@@ -104,3 +104,33 @@ describe('replay files', () => {
     expect(stderr).toMatch(/not a qlab replay file/);
   });
 });
+
+describe('runs with the new faults stay deterministic', () => {
+  it('--workers 2 writes the byte-identical report --workers 1 writes (confirm window, partition, pause, lying disk)', () => {
+    const file = join(dir, 'mixed.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...lying,
+        name: 'mixed',
+        durationSec: 8,
+        replications: 3,
+        producers: [{ routingKey: 'q', arrivals: { process: 'poisson', ratePerSec: 60 }, persistent: true, confirms: true, messageIds: true, confirmWindow: { maxInFlight: 8, confirmTimeoutMs: 300 } }],
+        network: { publishLatencyMs: { dist: 'exponential', mean: 1 } },
+        faults: [
+          { kind: 'partition', between: 'producers-broker', direction: 'from-broker', fromSec: 2, toSec: 3 },
+          { kind: 'pause', process: 'consumer', consumer: 0, atSec: [4], durationSec: 0.5 },
+          { kind: 'disk-lie', fromSec: 5, probability: 0.5 },
+          { kind: 'broker-crash', mtbfSec: 3, mttrSec: 0.2 },
+        ],
+      }),
+    );
+    const one = join(dir, 'mixed-1.json');
+    const two = join(dir, 'mixed-2.json');
+    expect(runQlab(['run', file, '--out', one, '--workers', '1']).code).toBe(0);
+    expect(runQlab(['run', file, '--out', two, '--workers', '2']).code).toBe(0);
+    const report = readFileSync(one, 'utf8');
+    expect(report).toBe(readFileSync(two, 'utf8'));
+    expect(JSON.parse(report).runs[0].result.faults.byKind.partition).toEqual({ scheduled: 3, fired: 3 });
+  });
+});

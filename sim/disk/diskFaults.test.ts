@@ -168,6 +168,18 @@ describe('what fsync always + confirms protect against, and what not', () => {
     expect(r.faults?.lossDueTo).toEqual(['disk-corrupt']);
   });
 
+  it('under fsync never a lying fsync changes nothing: confirms never waited for an fsync, and a crash loses them anyway', () => {
+    const never = (faults: unknown[]) => {
+      const s = promised(faults);
+      return { ...s, broker: { ...s.broker, durability: { ...s.broker.durability!, fsync: 'never' as const } } };
+    };
+    const honest = runReplication(never([crashAt2s]), 3);
+    const lying = runReplication(never([{ kind: 'disk-lie', fromSec: 1, toSec: 2 }, crashAt2s]), 3);
+    expect(honest.accounting.lost).toBeGreaterThan(0);
+    expect(lying.accounting).toEqual(honest.accounting);
+    expect(lying.faults?.byKind['disk-lie']!.fired).toBe(0);
+  });
+
   it('a disk fault on an in-memory broker is declared but never fires, and the count shows it', () => {
     const s = promised([{ kind: 'disk-lie', atSec: [1] }]);
     const r = runReplication({ ...s, broker: { ...s.broker, durability: undefined } }, 3);
