@@ -6,12 +6,12 @@ import { runReplication } from '../run/replication.ts';
 import { FaultSpec, Scenario } from '../scenario/schema.ts';
 import { FaultyDisk, planDiskFaults } from './diskFaults.ts';
 
-function disk(faults: unknown[]) {
+function disk(faults: unknown[], tearProbability = 0) {
   const loop = new EventLoop();
   const log = new FaultLog();
   const streams = randomStreams(7);
   const plans = planDiskFaults(faults.map((f) => FaultSpec.parse(f)), (i) => streams.stream(`faults/${i}`), log, Infinity);
-  const d = new FaultyDisk(loop, streams.stream('disk'), { tearProbability: 0 }, plans, log);
+  const d = new FaultyDisk(loop, streams.stream('disk'), { tearProbability }, plans, log);
   const read = (file: string) => {
     let out: Uint8Array | null = null;
     d.read(file, (_e, data) => (out = data));
@@ -49,6 +49,24 @@ describe('a disk that lies about fsync', () => {
     loop.run();
     d.crash();
     expect(read('a')).toEqual([1, 1, 2, 2]);
+  });
+
+  it('what survived an earlier crash (a torn write included) stays durable: a later lie only costs what came after it', () => {
+    const { loop, d, read } = disk([{ kind: 'disk-lie', atSec: [1] }], 1);
+    d.append('a', bytes(4, 1), () => {});
+    d.sync('a', () => {}); // honest
+    d.append('a', bytes(50, 2), () => {}); // unsynced: the crash tears it
+    loop.run();
+    d.crash();
+    const afterFirst = read('a')!;
+    expect(afterFirst.length).toBeGreaterThan(4);
+    loop.setTimer(1000, () => {
+      d.append('a', bytes(3, 3), () => {});
+      d.sync('a', () => {}); // the lie
+    });
+    loop.run();
+    d.crash();
+    expect(read('a')).toEqual(afterFirst);
   });
 
   it('a file whose only fsyncs lied does not survive a crash', () => {

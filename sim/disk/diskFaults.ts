@@ -108,21 +108,27 @@ export class FaultyDisk extends SimDisk {
   /** A power cut: SimDisk's, and then whatever only a lie "persisted" is gone too. */
   override crash(): void {
     super.crash();
-    const kept = this.durableBytes();
+    const durable = this.durableBytes();
     for (const file of [...this.issuedBytes.keys()]) {
-      const survived = kept.get(file);
+      const survived = durable.get(file);
       if (survived === undefined) {
         this.forget(file);
         continue;
       }
       const honest = this.honestBytes.get(file);
-      this.issuedBytes.set(file, survived);
-      if (!this.lied.has(file) || (honest ?? 0) >= survived) continue;
-      // Cut back to the honest fsync (issued now, before any recovery read can queue behind it).
-      if (honest === undefined) super.delete(file, () => {});
-      else super.truncate(file, honest, () => {});
-      if (honest === undefined) this.forget(file);
-      else this.issuedBytes.set(file, honest);
+      if (this.lied.has(file) && (honest ?? 0) < survived) {
+        // Cut back to the honest fsync (issued now, before any recovery read can queue behind it).
+        if (honest === undefined) {
+          super.delete(file, () => {});
+          this.forget(file);
+          continue;
+        }
+        super.truncate(file, honest, () => {});
+      }
+      // Whatever is on the disk after the crash is durable from now on.
+      const kept = this.lied.has(file) ? Math.min(honest ?? 0, survived) : survived;
+      this.issuedBytes.set(file, kept);
+      this.honestBytes.set(file, kept);
     }
     this.lied.clear();
   }
