@@ -98,10 +98,13 @@ describe('replay files', () => {
     expect(differs.stderr).toMatch(/fault schedule differs from the recording — fault event 0/);
   });
 
-  it('refuses a file that is not a replay file with exit 2', () => {
+  it('refuses a file that is not a replay file, and flags that do not apply, with exit 2', () => {
     const { code, stderr } = runQlab(['run', '--replay', scenarioFile]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/not a qlab replay file/);
+    const seeded = runQlab(['run', '--replay', scenarioFile, '--seed', '3']);
+    expect(seeded.code).toBe(2);
+    expect(seeded.stderr).toMatch(/--seed does not apply/);
   });
 });
 

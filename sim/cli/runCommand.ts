@@ -31,6 +31,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (values.replay !== undefined) {
     if (positionals.length > 0) throw new UsageError('qlab run: --replay takes the replay file instead of a scenario');
+    const other = (['seed', 'replications', 'out', 'workers', 'shard', 'records'] as const).filter((flag) => values[flag] !== undefined);
+    if (other.length > 0) throw new UsageError(`qlab run: --replay reruns exactly the recorded replication; --${other[0]} does not apply`);
     return runReplay(values.replay, values.json === true);
   }
   if (positionals.length !== 1) throw new UsageError(`qlab run: give exactly one scenario file (got ${positionals.length})`);
