@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
+import { compareFaultRows } from './formatFaults.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
@@ -48,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     row('duplicated', (i) => num(rs[i]!.accounting.duplicated)),
     row('unavailable', (i) => num(rs[i]!.accounting.unavailable)),
     row('crashes', (i) => num(rs[i]!.summary.recovery.crashes)),
+    ...compareFaultRows(rs),
   ];
   emitReport(outcome.report, values.out ?? `reports/${slug(outcome.report.title)}.json`, values.json === true, `${table(rows)}\n`);
   return 0;

@@ -1,4 +1,5 @@
 import type { Interval, RunResult } from '../run/simulate.ts';
+import { faultLines } from './formatFaults.ts';
 
 /** A number for people: 4 significant digits, thousands grouped, no exponent for everyday sizes. */
 export function num(value: number | null | undefined, digits = 4): string {
@@ -63,5 +64,6 @@ export function formatRun(result: RunResult, title: string): string {
     lines.push(`crashes: ${s.recovery.crashes}, recovery ${duration(r.reduce((x, y) => x + y, 0) / Math.max(1, r.length))} mean, ${duration(Math.max(0, ...r))} max`);
   }
   if (result.safety.confirmedMustSurvive) lines.push(`safety: fsync always + confirms + manual ack — confirmed messages lost: ${a.lost}`);
+  lines.push(...faultLines(result));
   return `${lines.join('\n')}\n`;
 }

@@ -1,10 +1,12 @@
 import { parseCommandArgs } from './args.ts';
 import { formatRun } from './format.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords } from './shared.ts';
+import { runReplay, writeReplayOnFailure } from './replay.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab run <scenario.json> [--seed N] [--replications R] [--out file] [--json] [--records file.csv]
                               [--workers N] [--shard i/N]
+qlab run --replay <file.replay.json> [--json]
 
 Simulates a scenario: the real engine in virtual time, R independent replications (seeds N, N+1, …),
 every metric with its 95 % interval, theory and verdict where the scenario is an analysable model.
@@ -17,13 +19,21 @@ every metric with its 95 % interval, theory and verdict where the scenario is an
   --workers N        replications in parallel on worker threads (default: the core count);
                      the result is identical whatever N
   --shard i/N        run only shard i (0 ≤ i < N) and write a part for qlab merge
+  --replay file      rerun exactly the one failing replication a replay file holds (written next to
+                     the reports when an invariant breaks) and check it met the same fault schedule
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' }, replay: { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (values.replay !== undefined) {
+    if (positionals.length > 0) throw new UsageError('qlab run: --replay takes the replay file instead of a scenario');
+    const other = (['seed', 'replications', 'out', 'workers', 'shard', 'records'] as const).filter((flag) => values[flag] !== undefined);
+    if (other.length > 0) throw new UsageError(`qlab run: --replay reruns exactly the recorded replication; --${other[0]} does not apply`);
+    return runReplay(values.replay, values.json === true);
   }
   if (positionals.length !== 1) throw new UsageError(`qlab run: give exactly one scenario file (got ${positionals.length})`);
   const file = positionals[0]!;
@@ -34,7 +44,10 @@ export async function run(argv: string[]): Promise<number> {
   const outcome = await executeJob(
     { kind: 'run', title: scenario.name, description: scenario.description, seed: settings.seed, replications: settings.replications, points: [{ label: scenario.name, raw }] },
     { workers: settings.workers, shard, out: values.out, records: values.records !== undefined, label: scenario.name },
-  );
+  ).catch((error: unknown) => {
+    writeReplayOnFailure(error, raw, scenario.name, values.out ?? `reports/${slug(scenario.name)}.json`);
+    throw error;
+  });
   if (outcome === undefined) return 0;
   if (values.records !== undefined) writeRecords(values.records, outcome.records);
   const out = values.out ?? `reports/${slug(scenario.name)}.json`;

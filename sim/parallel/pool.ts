@@ -33,7 +33,9 @@ export async function runTasks(tasks: ReplicationTask[], workers: number, onDone
   const accept = (outcome: TaskOutcome) => {
     if ('error' in outcome) {
       const e = outcome.error;
-      throw e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+      const rebuilt = e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+      if (e.faultSchedule !== undefined) Object.assign(rebuilt, { faultSchedule: e.faultSchedule, seed: e.seed }); // for the replay file
+      throw rebuilt;
     }
     results[tasks.findIndex((t) => t.index === outcome.index)] = outcome.result;
     onDone?.(++done, tasks.length);

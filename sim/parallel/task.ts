@@ -1,3 +1,4 @@
+import type { FaultEvent } from '../faults/faultLog.ts';
 import { runReplication, type ReplicationResult } from '../run/replication.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
@@ -12,13 +13,13 @@ export interface ReplicationTask {
 
 export type TaskOutcome =
   | { index: number; result: ReplicationResult }
-  | { index: number; error: { name: string; message: string; invariant?: string; seed?: number; atMs?: number } };
+  | { index: number; error: { name: string; message: string; invariant?: string; seed?: number; atMs?: number; faultSchedule?: FaultEvent[] } };
 
 export function runTask(task: ReplicationTask): TaskOutcome {
   try {
     return { index: task.index, result: runReplication(task.scenario, task.seed, { records: task.records, batches: task.batches }) };
   } catch (error) {
-    const e = error as Error & { invariant?: string; seed?: number; atMs?: number };
-    return { index: task.index, error: { name: e.name, message: e.message, invariant: e.invariant, seed: e.seed, atMs: e.atMs } };
+    const e = error as Error & { invariant?: string; seed?: number; atMs?: number; faultSchedule?: FaultEvent[] };
+    return { index: task.index, error: { name: e.name, message: e.message, invariant: e.invariant, seed: e.seed, atMs: e.atMs, faultSchedule: e.faultSchedule } };
   }
 }

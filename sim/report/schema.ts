@@ -34,6 +34,16 @@ export const Accounting = z.object({
   failures: z.number(),
 });
 
+const FaultCount = z.object({ scheduled: z.number(), fired: z.number() });
+const ReplicationFaults = z.object({
+  byKind: z.record(z.string(), FaultCount),
+  schedule: z.array(z.object({ fault: z.number(), kind: z.string(), atMs: z.number(), downMs: z.number().optional() })),
+  lossDueTo: z.array(z.string()),
+  recoveryRefused: z.string().optional(),
+});
+
+const PublisherOutcome = z.record(z.string(), z.number());
+
 export const RunResultSchema = z.object({
   scenario: z.unknown(),
   seeds: z.array(z.number()),
@@ -53,6 +63,7 @@ export const RunResultSchema = z.object({
     redeliveries: z.number(),
     deadLettered: z.record(z.string(), z.number()),
     recovery: z.object({ crashes: z.number(), recoveryMs: z.array(z.number()) }),
+    confirmLatency: Interval.extend({ p50: Interval, p99: Interval }).optional(),
   }),
   accounting: Accounting,
   theory: z
@@ -91,8 +102,12 @@ export const RunResultSchema = z.object({
       recoveryMs: z.array(z.number()),
       crashes: z.number(),
       drained: z.boolean(),
+      faults: ReplicationFaults.optional(),
+      publishers: PublisherOutcome.optional(),
     }),
   ),
+  publishers: PublisherOutcome.optional(),
+  faults: z.object({ byKind: z.record(z.string(), FaultCount), lossDueTo: z.array(z.string()), recoveryRefused: z.number() }).optional(),
   series: z.object({
     tMs: z.array(z.number()),
     queueLength: z.array(z.number()),

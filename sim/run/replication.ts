@@ -1,11 +1,16 @@
+import { FaultyDisk, planDiskFaults } from '../disk/diskFaults.ts';
 import { SimDisk } from '../disk/simDisk.ts';
+import { FaultLog } from '../faults/faultLog.ts';
+import { faultReportOf, withFaultSchedule, type ReplicationFaults } from '../faults/faultReport.ts';
 import { makeDistribution } from '../dist/spec.ts';
 import { EventLoop } from '../kernel/eventLoop.ts';
 import { randomStreams } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { SimConsumer } from '../workload/consumer.ts';
 import { makeNetwork } from '../workload/network.ts';
+import { confirmLatencyMetrics } from '../workload/confirmLatency.ts';
 import { SimProducer } from '../workload/producer.ts';
+import { PublisherLedger, type PublisherOutcome } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from './faults.ts';
 import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { checkSafety } from './safety.ts';
@@ -33,6 +38,10 @@ export interface ReplicationResult {
   histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
   records?: MessageRecords;
   disk?: { appends: number; syncs: number; bytesAppended: number; crashes: number; tornWrites: number };
+  /** Faults by kind (scheduled vs fired), the exact schedule, and what a confirmed loss is due to. */
+  faults?: ReplicationFaults;
+  /** Publishers with a confirm window: Jepsen-style outcome of their messages. */
+  publishers?: PublisherOutcome;
 }
 
 export type HistogramBuckets = { lo: number; hi: number; count: number }[];
@@ -72,33 +81,42 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   );
   const durability = scenario.broker.durability;
   const diskSpec = scenario.broker.disk;
+  const faultLog = new FaultLog();
+  const diskOptions = {
+    writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
+    syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
+    readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
+    readBytesPerMs: diskSpec.readMBPerSec * 1000,
+    tearProbability: diskSpec.tearProbability,
+  };
+  const diskFaults = planDiskFaults(scenario.faults, (i) => streams.stream(`faults/${i}`), faultLog, durationMs);
   const disk =
     durability === undefined
       ? undefined
-      : new SimDisk(loop, streams.stream('disk'), {
-          writeLatencyMs: makeDistribution(diskSpec.writeLatencyMs),
-          syncLatencyMs: makeDistribution(diskSpec.syncLatencyMs),
-          readLatencyMs: makeDistribution(diskSpec.readLatencyMs),
-          readBytesPerMs: diskSpec.readMBPerSec * 1000,
-          tearProbability: diskSpec.tearProbability,
-        });
+      : diskFaults.length > 0
+        ? new FaultyDisk(loop, streams.stream('disk'), diskOptions, diskFaults, faultLog)
+        : new SimDisk(loop, streams.stream('disk'), diskOptions);
   const world = new World(scenario, seed, loop, streams, tracker, makeNetwork(scenario.network, streams), disk);
+  world.faultLog = faultLog;
 
   const consumers: SimConsumer[] = [];
   scenario.consumers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) consumers.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length));
   });
   const producers: SimProducer[] = [];
+  const ledger = new PublisherLedger();
   scenario.producers.forEach((spec, i) => {
-    for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs));
+    for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));
   });
   scheduleFaults(world, consumers, durationMs);
   world.start();
   for (const p of producers) p.start();
 
-  loop.run({ untilMs: durationMs });
-  const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0;
-  if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
+  withFaultSchedule(faultLog, seed, () => {
+    loop.run({ untilMs: durationMs });
+    if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  }, () => loop.now());
   const drained = settled();
   tracker.queueLength.finish();
   tracker.inSystem.finish();
@@ -119,10 +137,16 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
       : [];
   const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
+  if (ledger.confirmSentMs.length > 0) {
+    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
+    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
+  }
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
   const accounting = account(tracker);
-  checkSafety(scenario, accounting, seed, loop.now());
+  const faults = faultReportOf(faultLog, world, accounting);
+  // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
+  withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, loop.now()));
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
@@ -140,6 +164,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     ...(disk !== undefined
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
+    ...(scenario.faults.length > 0 ? { faults } : {}),
+    ...(ledger.windowed ? { publishers: ledger.outcome(tracker) } : {}),
   };
 }
 

@@ -4,6 +4,9 @@ import { tInterval } from '../stats/interval.ts';
 import type { Accounting, WindowMetrics } from './measure.ts';
 import { confirmedMustSurvive } from './safety.ts';
 import { priorityClasses, runReplication, type HistogramBuckets, type MessageRecords, type ReplicationResult } from './replication.ts';
+import { sumFaultCounts, type FaultCount } from '../faults/faultLog.ts';
+import type { ReplicationFaults } from '../faults/faultReport.ts';
+import type { PublisherOutcome } from '../workload/publisherLedger.ts';
 import { predict, type TheoryPrediction, type TheoryVerdict } from './theoryMatch.ts';
 
 /** A mean with its 95 % interval; null where nothing was measured or the spread is unknown. */
@@ -40,6 +43,8 @@ export interface RunSummary {
   redeliveries: number;
   deadLettered: Record<string, number>;
   recovery: { crashes: number; recoveryMs: number[] };
+  /** Publish sent → positive confirm received, in ms (producers with confirms). */
+  confirmLatency?: Interval & { p50: Interval; p99: Interval };
 }
 
 export interface RunResult {
@@ -56,7 +61,11 @@ export interface RunResult {
   theoryNotApplicable?: string;
   safety: { confirmedMustSurvive: boolean; lost: number; duplicated: number; unexpected: number };
   liveness: { drained: boolean };
-  replications: { seed: number; warmupMs: number; metrics: WindowMetrics; accounting: Accounting; recoveryMs: number[]; crashes: number; drained: boolean }[];
+  replications: { seed: number; warmupMs: number; metrics: WindowMetrics; accounting: Accounting; recoveryMs: number[]; crashes: number; drained: boolean; faults?: ReplicationFaults; publishers?: PublisherOutcome }[];
+  /** Faults over all replications: per kind scheduled vs fired; the injected faults confirmed losses are due to. */
+  faults?: { byKind: Record<string, FaultCount>; lossDueTo: string[]; recoveryRefused: number };
+  /** Publishers with a confirm window, over all replications: Jepsen-style outcome of their messages. */
+  publishers?: PublisherOutcome;
   series: ReplicationResult['series'];
   histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
   counters: { events: number; simulatedMessages: number; eventsPerMessage: number };
@@ -116,6 +125,9 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
     redeliveries: sum(runs.map((r) => r.accounting.redeliveries)),
     deadLettered: sumRecords(runs.map((r) => r.accounting.deadLetteredByReason)),
     recovery: { crashes: sum(runs.map((r) => r.crashes)), recoveryMs: runs.flatMap((r) => r.recoveryMs) },
+    ...(observations.some((o) => o.confirmLatencyMeanMs !== undefined)
+      ? { confirmLatency: { ...interval('confirmLatencyMeanMs'), p50: interval('confirmLatencyP50Ms'), p99: interval('confirmLatencyP99Ms') } }
+      : {}),
   };
   const accounting = totalAccounting(runs.map((r) => r.accounting));
   const prediction = predict(scenario);
@@ -130,7 +142,9 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
     ...('notApplicable' in prediction ? { theoryNotApplicable: prediction.notApplicable } : { theory: { ...prediction, verdict: verdictOf(prediction, summary) } }),
     safety: { confirmedMustSurvive: confirmedMustSurvive(scenario), lost: accounting.lost, duplicated: accounting.duplicated, unexpected: accounting.unexpected },
     liveness: { drained: runs.every((r) => r.drained) },
-    replications: runs.map((r) => ({ seed: r.seed, warmupMs: r.warmupMs, metrics: r.metrics, accounting: r.accounting, recoveryMs: r.recoveryMs, crashes: r.crashes, drained: r.drained })),
+    replications: runs.map((r) => ({ seed: r.seed, warmupMs: r.warmupMs, metrics: r.metrics, accounting: r.accounting, recoveryMs: r.recoveryMs, crashes: r.crashes, drained: r.drained, ...(r.faults ? { faults: r.faults } : {}), ...(r.publishers ? { publishers: r.publishers } : {}) })),
+    ...faultsOf(runs),
+    ...publishersOf(runs),
     series: runs[0]!.series,
     histograms: {
       waitMs: mergeHistograms(runs.map((r) => r.histograms.waitMs)),
@@ -204,4 +218,24 @@ function sumRecords(records: Record<string, number>[]): Record<string, number> {
 /** Reports keep 12 significant digits: enough for any measurement, and stable text across platforms. */
 export function round(value: number): number {
   return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+}
+
+function faultsOf(runs: ReplicationResult[]): Pick<RunResult, 'faults'> {
+  const all = runs.flatMap((r) => (r.faults ? [r.faults] : []));
+  if (all.length === 0) return {};
+  return {
+    faults: {
+      byKind: sumFaultCounts(all.map((f) => f.byKind)),
+      lossDueTo: [...new Set(all.flatMap((f) => f.lossDueTo))].sort(),
+      recoveryRefused: all.filter((f) => f.recoveryRefused !== undefined).length,
+    },
+  };
+}
+
+function publishersOf(runs: ReplicationResult[]): Pick<RunResult, 'publishers'> {
+  const all = runs.flatMap((r) => (r.publishers ? [r.publishers] : []));
+  if (all.length === 0) return {};
+  const total = { ...all[0]! };
+  for (const key of Object.keys(total) as (keyof PublisherOutcome)[]) total[key] = sum(all.map((p) => p[key]));
+  return { publishers: total };
 }

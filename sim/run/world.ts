@@ -4,6 +4,7 @@ import type { EventLoop } from '../kernel/eventLoop.ts';
 import type { RandomStream } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Network } from '../workload/network.ts';
+import { FaultLog } from '../faults/faultLog.ts';
 import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
 
@@ -24,6 +25,10 @@ export class World {
   inFlight = 0;
   /** A restart is scheduled or recovery is running. */
   restarting = false;
+  /** Faults planned and fired, and the exact schedule (replaced by the replication that owns the world). */
+  faultLog = new FaultLog();
+  /** Why recovery refused to start the broker after an injected fault broke the disk's promise; it stays down. */
+  recoveryRefused: string | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -76,6 +81,11 @@ export class World {
         segmentBytes: durability.segmentBytes,
       },
       (error, broker) => {
+        if ((error || broker === null) && this.faultLog.voidedPromises.length > 0) {
+          // The disk was made to lie or corrupt: refusing a damaged log is the engine doing its job.
+          this.recoveryRefused = `${error?.message} (after injected ${this.faultLog.voidedPromises.join(', ')})`;
+          return;
+        }
         if (error || broker === null) throw new Error(`broker recovery failed at ${this.loop.now()} ms (seed ${this.seed}): ${error?.message}`);
         ready(broker);
       },

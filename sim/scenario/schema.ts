@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts';
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
+import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
+import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -106,11 +108,13 @@ export const ProducerSpec = z
     messageTtlMs: nonNegative.optional(),
     headers: z.record(z.string(), headerValue).optional(),
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
+    confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',
     path: ['routingKey'],
-  });
+  })
+  .refine((p) => p.confirmWindow === undefined || p.confirms, { message: 'a confirm window needs confirms: true', path: ['confirmWindow'] });
 
 export const ConsumerSpec = z.strictObject({
   name: name.optional(),
@@ -140,8 +144,14 @@ export const FaultSpec = z.discriminatedUnion('kind', [
       mtbfSec: positive.optional().describe('Or crash at random: mean time between failures (exponential).'),
       mttrSec: nonNegative.default(5).describe('Mean time to restart (exponential; 0 = at once).'),
       fixedRestart: z.boolean().default(false).describe('Restart exactly mttrSec after each crash.'),
+      atMs: z.array(nonNegative).optional().describe('Or an exact schedule (what replay and shrink write): crash at these virtual times…'),
+      downMs: z.array(nonNegative).optional().describe('…each staying down exactly this long (same length as atMs).'),
     })
-    .refine((f) => (f.atSec === undefined) !== (f.mtbfSec === undefined), { message: 'give either atSec or mtbfSec', path: ['atSec'] }),
+    .refine((f) => [f.atSec, f.mtbfSec, f.atMs].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of atSec, mtbfSec or atMs', path: ['atSec'] })
+    .refine((f) => (f.atMs === undefined) === (f.downMs === undefined) && (f.atMs?.length ?? 0) === (f.downMs?.length ?? 0), {
+      message: 'atMs and downMs go together, with one downMs per atMs',
+      path: ['downMs'],
+    }),
   z.strictObject({
     kind: z.literal('consumer-crash'),
     atSec: z.array(nonNegative).min(1),
@@ -165,6 +175,7 @@ export const FaultSpec = z.discriminatedUnion('kind', [
     toSec: nonNegative,
     factor: positive.describe('Every network latency is multiplied by this.'),
   }),
+  ...NEW_FAULT_SPECS,
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 
@@ -212,6 +223,7 @@ export const Scenario = z
       if ((f.kind === 'disk-slow' || f.kind === 'latency-spike') && f.toSec < f.fromSec) {
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'toSec'], message: 'must be ≥ fromSec' });
       }
+      for (const issue of checkNewFault(f, consumerInstances)) ctx.addIssue({ code: 'custom', path: ['faults', i, ...issue.path], message: issue.message });
     });
     if (typeof s.warmupSec === 'number' && s.warmupSec >= s.durationSec) {
       ctx.addIssue({ code: 'custom', path: ['warmupSec'], message: 'must be less than durationSec' });

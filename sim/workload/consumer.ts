@@ -96,6 +96,13 @@ export class SimConsumer {
     }
   }
 
+  /** A stop-the-world pause (fault) until this virtual time: deliveries and service completions wait for it. */
+  private pausedUntilMs = 0;
+
+  pause(untilMs: number): void {
+    this.pausedUntilMs = Math.max(this.pausedUntilMs, untilMs);
+  }
+
   private readonly onDelivery = (delivery: Delivery): void => {
     const copy = this.world.tracker.copyOf(delivery);
     if (copy >= 0) this.world.tracker.heldBy(copy, this.index);
@@ -111,6 +118,7 @@ export class SimConsumer {
   };
 
   private receive(item: Held, connection: number): void {
+    if (this.world.loop.now() < this.pausedUntilMs) return void this.world.loop.setTimer(this.pausedUntilMs, () => this.receive(item, connection));
     if (connection !== this.connection) return; // the connection it came on is gone; the broker requeued it
     this.buffer.push(item);
     if (!this.busy) this.startNext();
@@ -133,6 +141,7 @@ export class SimConsumer {
   }
 
   private readonly finish = (): void => {
+    if (this.world.loop.now() < this.pausedUntilMs) return void this.world.loop.setTimer(this.pausedUntilMs, this.finish);
     const item = this.current!;
     const connection = this.currentConnection;
     this.current = undefined;

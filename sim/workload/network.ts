@@ -12,6 +12,15 @@ import type { Scenario } from '../scenario/schema.ts';
 export class Link {
   /** Latency spikes multiply every draw by this (1 = none). */
   factor = 1;
+  /**
+   * A partition in delay mode (or a paused broker) holds what is sent until this virtual time; 0 =
+   * not held. Set by the fault schedule together with `now`, the clock it is measured on.
+   */
+  heldUntilMs = 0;
+  /** A partition in drop mode: what is sent now is lost (the sender checks, as only it can react); each direction apart. */
+  dropping = false;
+  droppingBack = false;
+  now: () => number = () => 0;
 
   constructor(
     private readonly latency: Distribution | undefined,
@@ -19,11 +28,12 @@ export class Link {
   ) {}
 
   get instant(): boolean {
-    return this.latency === undefined;
+    return this.latency === undefined && this.heldUntilMs === 0;
   }
 
   delayMs(): number {
-    return this.latency === undefined ? 0 : this.latency.sample(this.random) * this.factor;
+    const held = this.heldUntilMs === 0 ? 0 : Math.max(0, this.heldUntilMs - this.now());
+    return held + (this.latency === undefined ? 0 : this.latency.sample(this.random) * this.factor);
   }
 }
 
