@@ -1,43 +1,14 @@
 import type { Clock, TimerId } from '../clock.ts';
 import type { Storage } from '../storage.ts';
-import { RecordType, RecordWriter, SEGMENT_HEADER_BYTES, segmentFileName, segmentHeader, type LogRecord, type Topology } from './records.ts';
+import { RecordType, RecordWriter, SEGMENT_HEADER_BYTES, segmentFileName, type LogRecord, type Topology } from './records.ts';
+import { SegmentCreator } from './segmentCreator.ts';
+import type { LogPolicy, SegmentState } from './logPolicy.ts';
 
 const COMMIT: LogRecord = { type: RecordType.Commit };
 const CLOSE: LogRecord = { type: RecordType.Close };
 const SEAL: LogRecord = { type: RecordType.Seal };
 
-export type FsyncPolicy = 'always' | 'batch' | 'never';
-
-export interface LogPolicy {
-  fsync: FsyncPolicy;
-  /** With `batch`: sync at most this long after the first unsynced record. */
-  batchMs: number;
-  /** With `batch`: sync as soon as this many records are unsynced. */
-  batchRecords: number;
-  /** Start a new segment once the active one reaches this size. */
-  segmentBytes: number;
-  /** Past this many segments, live messages of the oldest are copied forward so it can go. */
-  maxSegments: number;
-}
-
-export const DEFAULT_LOG_POLICY: LogPolicy = {
-  fsync: 'batch',
-  batchMs: 5,
-  batchRecords: 10_000,
-  segmentBytes: 16 * 1024 * 1024,
-  maxSegments: 8,
-};
-
-export interface SegmentState {
-  number: number;
-  bytes: number;
-  /** Messages enqueued in this segment and not yet settled (or copied forward). */
-  live: number;
-  /** Sequence number of the last record that settled one of its messages. */
-  lastSettleSeq: number;
-  /** Its last record's sequence number (Infinity while it is the active segment). */
-  lastSeq: number;
-}
+export { DEFAULT_LOG_POLICY, type FsyncPolicy, type LogPolicy, type SegmentState } from './logPolicy.ts';
 
 interface SyncMark {
   endSeq: number;
@@ -101,16 +72,7 @@ export class MessageLog {
   /** The first write of a new segment waits until the previous segment is synced up to this record. */
   private pendingBarrierSeq = 0;
   private pendingAwaitSegment = 0;
-  /** The newest segment whose header (and directory entry) is durable. */
-  private createdSegment = 0;
-  /** Segments to create, in order, one at a time. */
-  private readonly toCreate: number[] = [];
-  private creating = false;
-  /** Each rolled segment's Seal record. */
-  private readonly sealSeqs = new Map<number, number>();
-  /** Waiting for the first segment's creation: the proof that the directory is writable. */
-  private startWaiters: ((error: Error | null) => void)[] = [];
-  private started = false;
+  private readonly creator: SegmentCreator;
   /** The newest segment a durable Compacted record allows deleting, and that record's sequence number. */
   private compactedLogged = 0;
   private compactedLoggedSeq = 0;
@@ -126,7 +88,7 @@ export class MessageLog {
     private readonly copyForward: (segment: SegmentState) => void,
   ) {
     this.segments = [...existingSegments];
-    this.createdSegment = firstSegment - 1;
+    this.creator = new SegmentCreator(storage, firstSegment - 1, this.creatorView(), () => !this.writing && this.handOver(), (error) => this.fail(error));
     this.startSegment(firstSegment, topology);
   }
 
@@ -215,8 +177,7 @@ export class MessageLog {
    */
   whenStarted(callback: (error: Error | null) => void): void {
     if (this.failure !== null) return callback(this.failure);
-    if (this.started) return callback(null);
-    this.startWaiters.push(callback);
+    this.creator.whenStarted(callback);
   }
 
   /** Writes the active segment's tail and syncs everything appended so far, then marks a clean close. */
@@ -241,15 +202,14 @@ export class MessageLog {
    * No sync is added to the group commit: the steps run once per segment.
    */
   private startSegment(number: number, topology: Topology): void {
-    this.toCreate.push(number);
-    this.maybeCreate();
+    this.creator.request(number);
     const previous = this.segments[this.segments.length - 1];
     if (previous !== undefined) {
       this.flushToQueue();
       const sealSeq = this.nextSeq++;
       previous.bytes += this.writer.record(SEAL);
       previous.lastSeq = sealSeq;
-      this.sealSeqs.set(previous.number, sealSeq);
+      this.creator.sealed(previous.number, sealSeq);
       const bytes = this.writer.take();
       this.queuedWrites.push({ file: segmentFileName(previous.number), bytes, endSeq: sealSeq, lastOfSegment: true, barrierSeq: 0, awaitSegment: number });
       this.pendingBarrierSeq = sealSeq;
@@ -261,32 +221,17 @@ export class MessageLog {
     this.append({ type: RecordType.Snapshot, topology });
   }
 
-  /**
-   * Creates the next segment file once the one before it exists and the one before that is sealed
-   * durably: at most one empty segment can follow an unsealed one, which recovery knows to drop.
-   */
-  private maybeCreate(): void {
-    if (this.creating || this.stopped || this.failure !== null) return;
-    const number = this.toCreate[0];
-    if (number === undefined || this.createdSegment < number - 1) return;
-    if ((this.sealSeqs.get(number - 2) ?? 0) > this.syncedSeq) return;
-    this.toCreate.shift();
-    this.creating = true;
-    const file = segmentFileName(number);
-    this.storage.append(file, segmentHeader(number), (error) => error && !this.stopped && this.fail(error));
-    this.storage.sync(file, (error) => {
-      if (this.stopped) return;
-      this.creating = false;
-      if (error) return this.fail(error);
-      this.createdSegment = number;
-      this.sealSeqs.delete(number - 2);
-      if (!this.started) {
-        this.started = true;
-        for (const callback of this.startWaiters.splice(0)) callback(null);
-      }
-      if (!this.writing) this.handOver();
-      this.maybeCreate();
-    });
+  /** What the segment creator may see of the log. */
+  private creatorView(): { readonly active: boolean; readonly syncedSeq: number } {
+    const log = () => this;
+    return {
+      get active() {
+        return !log().stopped && log().failure === null;
+      },
+      get syncedSeq() {
+        return log().syncedSeq;
+      },
+    };
   }
 
   /** Moves the encoded records into the write queue, bound to the active segment's file. */
@@ -311,7 +256,7 @@ export class MessageLog {
     if (this.queuedWrites.length === 0) this.flushToQueue();
     const next = this.queuedWrites[0];
     // Resumed when the sync, or the new segment's creation, lands.
-    if (next === undefined || next.barrierSeq > this.syncedSeq || next.awaitSegment > this.createdSegment) return;
+    if (next === undefined || next.barrierSeq > this.syncedSeq || next.awaitSegment > this.creator.created) return;
     this.queuedWrites.shift();
     this.writing = true;
     this.handedSeq = next.endSeq;
@@ -364,7 +309,7 @@ export class MessageLog {
       this.release();
       for (const callback of this.afterSync.splice(0)) callback();
       if (!this.writing) this.handOver();
-      this.maybeCreate();
+      this.creator.poll();
       this.syncAsPolicySays();
     });
   }
@@ -414,6 +359,6 @@ export class MessageLog {
     this.failure = error;
     for (const waiter of this.waiters.splice(0)) waiter.callback(false);
     for (const callback of this.afterSync.splice(0)) callback();
-    for (const callback of this.startWaiters.splice(0)) callback(error);
+    this.creator.failed(error);
   }
 }
