@@ -4,6 +4,7 @@ import type { EventLoop } from '../kernel/eventLoop.ts';
 import type { RandomStream } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Network } from '../workload/network.ts';
+import { Lifetime } from './lifetime.ts';
 import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
 
@@ -24,6 +25,8 @@ export class World {
   inFlight = 0;
   /** A restart is scheduled or recovery is running. */
   restarting = false;
+  /** The broker process's clock: its timers must all be stopped by kill(), or they fail loudly as stale. */
+  private process: Lifetime | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -49,6 +52,7 @@ export class World {
     const startedMs = this.loop.now();
     const durability = this.scenario.broker.durability;
     const random = this.streams.stream(`broker/${this.crashes}`);
+    const clock = (this.process = new Lifetime(this.loop, `broker process ${this.crashes}`, this.seed));
     const ready = (broker: Broker) => {
       this.restarting = false;
       this.broker = broker;
@@ -60,13 +64,13 @@ export class World {
       for (const listener of this.onUp) listener();
     };
     if (durability === undefined || this.disk === undefined) {
-      ready(new Broker({ clock: this.loop, random, observer: this.tracker }));
+      ready(new Broker({ clock, random, observer: this.tracker }));
       return;
     }
     this.restarting = true;
     Broker.recover(
       {
-        clock: this.loop,
+        clock,
         random,
         observer: this.tracker,
         storage: this.disk,
@@ -86,6 +90,7 @@ export class World {
   crash(downMs: number): void {
     if (this.broker === undefined) return;
     this.broker.kill();
+    this.process?.abandon();
     this.broker = undefined;
     this.incarnation++;
     this.crashes++;
