@@ -27,13 +27,23 @@ export class TaskError extends Error {
  * threads. Each replication depends only on its scenario and seed, and results are put back in task
  * order, so the outcome is identical whatever the number of workers.
  */
-export async function runTasks(tasks: ReplicationTask[], workers: number, onDone?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+export async function runTasks(
+  tasks: ReplicationTask[],
+  workers: number,
+  onDone?: (done: number, total: number) => void,
+  /** Given, a failed task is reported here and the others go on (soak); its result stays undefined. */
+  onFailure?: (task: ReplicationTask, error: Error) => void,
+): Promise<ReplicationResult[]> {
   const results: ReplicationResult[] = new Array(tasks.length);
   let done = 0;
   const accept = (outcome: TaskOutcome) => {
     if ('error' in outcome) {
       const e = outcome.error;
-      throw e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+      const error = e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+      if (onFailure === undefined) throw error;
+      onFailure(tasks.find((t) => t.index === outcome.index)!, error);
+      onDone?.(++done, tasks.length);
+      return;
     }
     results[tasks.findIndex((t) => t.index === outcome.index)] = outcome.result;
     onDone?.(++done, tasks.length);
