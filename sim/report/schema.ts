@@ -29,6 +29,7 @@ export const Accounting = z.object({
   lost: z.number(),
   lostUnconfirmed: z.number(),
   stranded: z.number(),
+  unavailableAtEnd: z.number().default(0),
   duplicated: z.number(),
   unexpected: z.number(),
   failures: z.number(),

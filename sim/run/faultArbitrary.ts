@@ -40,6 +40,7 @@ export function faultCase(options: { maxDurationSec?: number } = {}): fc.Arbitra
         }),
         { minLength: 0, maxLength: 2 },
       ),
+      slowReads: fc.boolean(),
       latencyMs: fc.option(fc.double({ min: 0.01, max: 2, noNaN: true })),
       faults: fc.array(fault(), { maxLength: 6 }),
       seed: fc.nat(1_000_000),
@@ -55,6 +56,8 @@ export function faultCase(options: { maxDurationSec?: number } = {}): fc.Arbitra
         replications: 1,
         broker: {
           ...(durability === 'memory' ? {} : { durability: { fsync: durability, batchMs: 2 } }),
+          // A disk so slow that a recovery may still be running when the drain ends.
+          ...(g.slowReads ? { disk: { readMBPerSec: 0.01 } } : {}),
           queues: Array.from({ length: g.queues }, (_, i) => ({ name: `q${i}`, durable: g.promised || g.durableQueues })),
         },
         producers: g.producers.map((p) => ({
@@ -91,7 +94,7 @@ type RawFault =
 function fault(): fc.Arbitrary<RawFault> {
   const at = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
   return fc.oneof(
-    fc.record({ kind: fc.constant('broker-crash' as const), at: fc.array(at, { minLength: 1, maxLength: 3 }), mttrSec: fc.constantFrom(0, 0.01, 0.3, 2), fixedRestart: fc.boolean() }),
+    fc.record({ kind: fc.constant('broker-crash' as const), at: fc.array(at, { minLength: 1, maxLength: 3 }), mttrSec: fc.constantFrom(0, 0.01, 0.3, 2, 1e6), fixedRestart: fc.boolean() }),
     fc.record({ kind: fc.constant('consumer-crash' as const), at: fc.array(at, { minLength: 1, maxLength: 3 }), consumer: fc.nat(5), reconnectAfterSec: fc.constantFrom(0, 0.05, 0.5) }),
     fc.record({ kind: fc.constant('disk-stall' as const), at, durationSec: fc.double({ min: 0.001, max: 1, noNaN: true }) }),
     fc.record({ kind: fc.constant('disk-slow' as const), from: at, length: at, factor: fc.double({ min: 1, max: 100, noNaN: true }) }),

@@ -183,6 +183,11 @@ export interface Accounting {
   lostUnconfirmed: number;
   /** Copies still in the broker when the drain ended. */
   stranded: number;
+  /**
+   * Messages the broker held but could not reach when the drain ended (down, or still recovering),
+   * found intact by a recovery after the run: not lost, not delivered either.
+   */
+  unavailableAtEnd: number;
   /** Copies delivered again after they were acked. */
   duplicated: number;
   /** Deliveries, arrivals or recoveries of something never published. */
@@ -229,6 +234,7 @@ export function account(tracker: Tracker): Accounting {
     lost,
     lostUnconfirmed,
     stranded,
+    unavailableAtEnd: 0,
     duplicated: c.duplicated,
     unexpected: c.unexpected,
     failures: c.failures,

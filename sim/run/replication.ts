@@ -8,6 +8,7 @@ import { makeNetwork } from '../workload/network.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { scheduleFaults } from './faults.ts';
 import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
 import { World } from './world.ts';
@@ -121,8 +122,10 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
-  const accounting = account(tracker);
-  checkSafety(scenario, accounting, seed, loop.now());
+  const simulatedMs = loop.now();
+  const events = loop.eventsExecuted;
+  const accounting = judgeLossOnRecoveredBroker(world, tracker, account(tracker));
+  checkSafety(scenario, accounting, seed, simulatedMs);
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
@@ -132,8 +135,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
     drained,
-    events: loop.eventsExecuted,
-    simulatedMs: loop.now(),
+    events,
+    simulatedMs,
     series: seriesOf(tracker, buckets),
     histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
     ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),

@@ -25,6 +25,10 @@ export class World {
   inFlight = 0;
   /** A restart is scheduled or recovery is running. */
   restarting = false;
+  /** A scheduled restart, until it starts. */
+  private restartTimer: number | undefined;
+  /** The run is over and a broker is being recovered only to judge loss: no client is told. */
+  private judging = false;
   /** The broker process's clock: its timers must all be stopped by kill(), or they fail loudly as stale. */
   private process: Lifetime | undefined;
 
@@ -49,6 +53,7 @@ export class World {
 
   /** Starts (or restarts) the broker; a durable one recovers from the disk first, taking virtual time. */
   start(): void {
+    this.restartTimer = undefined;
     const startedMs = this.loop.now();
     const durability = this.scenario.broker.durability;
     const random = this.streams.stream(`broker/${this.crashes}`);
@@ -60,6 +65,7 @@ export class World {
       this.tracker.brokerStarted();
       // Clients declare what they need on every connect, as applications do.
       declareTopology(broker, this.scenario.broker);
+      if (this.judging) return;
       if (this.crashes > 0) this.recoveryMs.push(this.loop.now() - startedMs);
       for (const listener of this.onUp) listener();
     };
@@ -97,6 +103,21 @@ export class World {
     this.disk?.crash();
     this.tracker.brokerCrashed(this.loop.now());
     this.restarting = true;
-    this.loop.after(downMs, () => this.start());
+    this.restartTimer = this.loop.after(downMs, () => this.start());
+  }
+
+  /**
+   * After the run: brings a down broker back now (or lets a running recovery finish) without telling
+   * any client, so loss can be judged on what a recovered broker holds. Returns false when there is
+   * nothing to do (the broker is up).
+   */
+  recoverForJudgement(): boolean {
+    if (this.broker !== undefined && !this.restarting) return false;
+    this.judging = true;
+    if (this.restartTimer !== undefined) {
+      this.loop.cancelTimer(this.restartTimer);
+      this.start();
+    }
+    return true;
   }
 }
