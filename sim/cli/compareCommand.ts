@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     row('duplicated', (i) => num(rs[i]!.accounting.duplicated)),
     row('unavailable', (i) => num(rs[i]!.accounting.unavailable)),
     row('unavailable at end', (i) => num(rs[i]!.accounting.unavailableAtEnd)),
+    row('unroutable', (i) => num(rs[i]!.accounting.unroutable)),
     row('crashes', (i) => num(rs[i]!.summary.recovery.crashes)),
   ];
   emitReport(outcome.report, values.out ?? `reports/${slug(outcome.report.title)}.json`, values.json === true, `${table(rows)}\n`);

@@ -72,6 +72,8 @@ function extraAccounting(a: RunResult['accounting']): string {
   const terms: [string, number | undefined][] = [
     ['unavailable at end', a.unavailableAtEnd],
     ['stranded', a.stranded],
+    ['unroutable', a.unroutable],
+    ['returned', a.returned],
   ];
   return terms
     .filter(([, n]) => (n ?? 0) > 0)

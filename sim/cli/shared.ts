@@ -9,6 +9,7 @@ import { checkWritable, OutputError, writeFileAtomic, writeJsonAtomic } from '..
 import type { ReplicationResult, MessageRecords } from '../run/replication.ts';
 import type { RunResult } from '../run/simulate.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { formatWarnings, scenarioWarnings } from '../scenario/warnings.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { Progress } from './progress.ts';
 import { UsageError } from './usageError.ts';
@@ -26,6 +27,7 @@ export const SIM_FLAGS = {
 export function loadOrUsage(file: string): { scenario: Scenario; raw: unknown } {
   const loaded = loadScenario(file);
   if (!loaded.ok) throw new UsageError(loaded.errors.join('\n'));
+  process.stderr.write(formatWarnings(file, scenarioWarnings(loaded.scenario, loaded.raw)));
   return { scenario: loaded.scenario, raw: loaded.raw };
 }
 

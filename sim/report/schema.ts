@@ -30,6 +30,8 @@ export const Accounting = z.object({
   lostUnconfirmed: z.number(),
   stranded: z.number(),
   unavailableAtEnd: z.number().default(0),
+  unroutable: z.number().default(0),
+  returned: z.number().default(0),
   duplicated: z.number(),
   unexpected: z.number(),
   failures: z.number(),

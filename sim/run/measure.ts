@@ -188,6 +188,10 @@ export interface Accounting {
    * found intact by a recovery after the run: not lost, not delivered either.
    */
   unavailableAtEnd: number;
+  /** Publishes the broker accepted but routed to no queue: they exist nowhere (RabbitMQ drops them). */
+  unroutable: number;
+  /** Of those, the ones published mandatory, which the broker returned to their publisher. */
+  returned: number;
   /** Copies delivered again after they were acked. */
   duplicated: number;
   /** Deliveries, arrivals or recoveries of something never published. */
@@ -235,6 +239,8 @@ export function account(tracker: Tracker): Accounting {
     lostUnconfirmed,
     stranded,
     unavailableAtEnd: 0,
+    unroutable: c.unroutable,
+    returned: c.returned,
     duplicated: c.duplicated,
     unexpected: c.unexpected,
     failures: c.failures,

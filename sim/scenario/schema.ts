@@ -106,6 +106,7 @@ export const ProducerSpec = z
     messageTtlMs: nonNegative.optional(),
     headers: z.record(z.string(), headerValue).optional(),
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
+    mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',

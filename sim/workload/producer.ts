@@ -84,5 +84,6 @@ export class SimProducer {
           };
     const result = broker.publish(this.spec.exchange, key, this.body, properties, onConfirm);
     if (result.rejected.length > 0) tracker.rejected(id);
+    if (result.unroutable) tracker.unroutable(this.spec.mandatory);
   }
 }
