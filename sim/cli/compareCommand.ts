@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
-import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab compare <scenario.json> <scenario.json> [...] [--seed N] [--replications R] [--out file] [--json] [--workers N]
@@ -13,7 +13,7 @@ settings: what each costs in throughput and delay, and what each loses under cra
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('compare', argv, SIM_FLAGS);
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP + BUDGET_HELP);
     return 0;
   }
   if (positionals.length < 2) throw new UsageError('qlab compare: give at least two scenario files');
@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
       replications: settings.replications,
       points: loaded.map((l) => ({ label: l.scenario.name || basename(l.file), raw: l.raw })),
     },
-    { workers: settings.workers, label: 'compare' },
+    { workers: settings.workers, budget: settings.budget, label: 'compare' },
   );
   if (outcome === undefined) return 0;
   const rs = outcome.results;

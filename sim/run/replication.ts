@@ -58,7 +58,7 @@ const OUTCOMES = ['in-broker', 'acked', 'dead-lettered', 'vanished'];
  * network and faults, all drawing from streams of `seed`. Arrivals stop at durationSec; the run then
  * drains (at most drainSec) so the final accounting sees where every message ended up.
  */
-export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean } = {}): ReplicationResult {
+export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean; onProgress?: (progress: ReplicationProgress) => void } = {}): ReplicationResult {
   const durationMs = scenario.durationSec * 1000;
   const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
@@ -97,9 +97,10 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.start();
   for (const p of producers) p.start();
 
-  loop.run({ untilMs: durationMs });
+  const report = options.onProgress === undefined ? undefined : () => options.onProgress!({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
+  runReporting(loop, { untilMs: durationMs }, report);
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0;
-  if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+  if (!settled()) runReporting(loop, { untilMs: durationMs + drainMs, stopWhen: settled }, report);
   const drained = settled();
   tracker.queueLength.finish();
   tracker.inSystem.finish();
@@ -144,6 +145,29 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
   };
+}
+
+/** Where a running replication is, for progress lines. */
+export interface ReplicationProgress {
+  simulatedMs: number;
+  durationMs: number;
+  messages: number;
+  events: number;
+}
+
+/** Events between progress checks: a few milliseconds of work, so a check costs nothing. */
+const PROGRESS_SLICE = 1 << 15;
+
+/** loop.run in slices, calling `report` between them, so even one long replication shows progress. */
+function runReporting(loop: EventLoop, limits: { untilMs: number; stopWhen?: () => boolean }, report: (() => void) | undefined): void {
+  if (report === undefined) {
+    loop.run(limits);
+    return;
+  }
+  while (loop.run({ ...limits, maxEvents: PROGRESS_SLICE }) === 'maxEvents') {
+    if (limits.stopWhen?.()) return;
+    report();
+  }
 }
 
 function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number): number {
