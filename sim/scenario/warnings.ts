@@ -1,4 +1,4 @@
-import { Broker } from '../../engine/index.ts';
+import { Broker, truncateQuoted } from '../../engine/index.ts';
 import { EventLoop } from '../kernel/eventLoop.ts';
 import { randomStreams } from '../random/streams.ts';
 import { declareTopology } from '../run/topology.ts';
@@ -22,7 +22,7 @@ export function scenarioWarnings(scenario: Scenario, raw: unknown): ScenarioWarn
 
 /** `warning: file: $.path: message` lines, for stderr. */
 export function formatWarnings(label: string, warnings: ScenarioWarning[]): string {
-  return warnings.map((w) => `warning: ${label}: ${jsonPath(w.path)}: ${w.message}\n`).join('');
+  return warnings.map((w) => `${truncateQuoted(`warning: ${label}: ${jsonPath(w.path)}: ${w.message}`)}\n`).join('');
 }
 
 /** Each producer key routed through a scratch broker with the declared topology. */
