@@ -55,9 +55,13 @@ export async function run(argv: string[]): Promise<number> {
         },
       );
       done += tasks.length;
+      if (!process.stderr.isTTY) process.stderr.write(`soak: ${done}/${total} runs, ${failed + failures} failed, ${((performance.now() - startedMs) / 1000).toFixed(0)} s\n`);
     }
     failed += failures;
-    lines.push(`${failures === 0 ? 'ok  ' : 'FAIL'} ${file}: ${count} seeds (${seeds.seed}…${seeds.seed + count - 1}), ${failures} failed`);
+    const line = `${failures === 0 ? 'ok  ' : 'FAIL'} ${file}: ${count} seeds (${seeds.seed}…${seeds.seed + count - 1}), ${failures} failed`;
+    lines.push(line);
+    progress.finish();
+    process.stderr.write(`${line}\n`);
   }
   progress.finish();
   const seconds = (performance.now() - startedMs) / 1000;
