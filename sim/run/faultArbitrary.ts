@@ -26,7 +26,15 @@ export function faultCase(options: { maxDurationSec?: number } = {}): fc.Arbitra
       queues: fc.integer({ min: 1, max: 2 }),
       durableQueues: fc.boolean(),
       producers: fc.array(
-        fc.record({ queue: fc.nat(1), ratePerSec: fc.double({ min: 5, max: 300, noNaN: true }), confirms: fc.boolean(), persistent: fc.boolean() }),
+        fc.record({
+          queue: fc.nat(1),
+          // Now and then a key that reaches no queue (unroutable; returned when mandatory).
+          misrouted: fc.constantFrom(false, false, false, true),
+          mandatory: fc.boolean(),
+          ratePerSec: fc.double({ min: 5, max: 300, noNaN: true }),
+          confirms: fc.boolean(),
+          persistent: fc.boolean(),
+        }),
         { minLength: 1, maxLength: 2 },
       ),
       consumers: fc.array(
@@ -61,7 +69,8 @@ export function faultCase(options: { maxDurationSec?: number } = {}): fc.Arbitra
           queues: Array.from({ length: g.queues }, (_, i) => ({ name: `q${i}`, durable: g.promised || g.durableQueues })),
         },
         producers: g.producers.map((p) => ({
-          routingKey: q(p.queue),
+          routingKey: p.misrouted ? 'nowhere' : q(p.queue),
+          mandatory: p.mandatory,
           arrivals: { process: 'poisson' as const, ratePerSec: p.ratePerSec },
           confirms: g.promised || p.confirms,
           persistent: g.promised || p.persistent,

@@ -25,6 +25,8 @@ describe('random fault schedules over random small scenarios', () => {
         const a = r.accounting;
         expect(a.unexpected).toBe(0);
         expect(a.confirmed).toBeLessThanOrEqual(a.published);
+        expect(a.returned).toBeLessThanOrEqual(a.unroutable);
+        expect(a.unroutable).toBeLessThanOrEqual(a.published);
         expect(a.published + a.unavailable).toBeLessThanOrEqual(a.attempted);
         if (r.drained) expect(a.published + a.unavailable).toBe(a.attempted);
       }),
