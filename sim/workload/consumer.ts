@@ -87,7 +87,7 @@ export class SimConsumer {
   private connect(): void {
     const broker = this.world.broker;
     if (broker === undefined || this.crashed) return;
-    this.connection?.end();
+    if (this.connection !== undefined) this.dropConnection(); // never two live connections
     this.connection = new Lifetime(this.world.loop, `consumer ${this.index} (connection ${++this.connections})`, this.world.seed);
     this.incarnation = this.world.incarnation;
     this.consumerTag = broker.consume(this.spec.queue, { prefetch: this.spec.prefetch, autoAck: this.spec.ack === 'auto' }, this.onDelivery);
