@@ -32,5 +32,5 @@ describe('random fault schedules over random small scenarios', () => {
       }),
       { numRuns: runs, seed, endOnFailure: false },
     );
-  });
+  }, Math.max(60_000, runs * 100)); // about 15 ms a case measured; generous for a loaded machine
 });
