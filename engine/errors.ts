@@ -1,3 +1,5 @@
+import { truncateQuoted } from './quoting.ts';
+
 /**
  * Errors the engine throws for bad calls. Each carries a symbolic `code` and the AMQP 0-9-1 reply
  * code RabbitMQ would send for the same mistake, and names the offender in its message. A call that
@@ -28,7 +30,7 @@ export class EngineError extends Error {
     readonly code: EngineErrorCode,
     message: string,
   ) {
-    super(message);
+    super(truncateQuoted(message));
     this.replyCode = REPLY_CODES[code];
   }
 }

@@ -14,6 +14,7 @@ export type { Clock, TimerId } from './clock.ts';
 export type { Random } from './random.ts';
 export type { Binding } from './routing/exchange.ts';
 export { RealClock } from './adapters/realClock.ts';
+export { shortValue, truncateQuoted } from './quoting.ts';
 export { CryptoRandom } from './adapters/cryptoRandom.ts';
 export type {
   BrokerObserver,

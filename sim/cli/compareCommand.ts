@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { parseCommandArgs } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
 import { compareFaultRows } from './formatFaults.ts';
-import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab compare <scenario.json> <scenario.json> [...] [--seed N] [--replications R] [--out file] [--json] [--workers N]
@@ -14,7 +14,7 @@ settings: what each costs in throughput and delay, and what each loses under cra
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('compare', argv, SIM_FLAGS);
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP + BUDGET_HELP);
     return 0;
   }
   if (positionals.length < 2) throw new UsageError('qlab compare: give at least two scenario files');
@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<number> {
       replications: settings.replications,
       points: loaded.map((l) => ({ label: l.scenario.name || basename(l.file), raw: l.raw })),
     },
-    { workers: settings.workers, label: 'compare' },
+    { workers: settings.workers, budget: settings.budget, label: 'compare' },
   );
   if (outcome === undefined) return 0;
   const rs = outcome.results;
@@ -48,6 +48,8 @@ export async function run(argv: string[]): Promise<number> {
     row('lost (unconfirmed)', (i) => num(rs[i]!.accounting.lostUnconfirmed)),
     row('duplicated', (i) => num(rs[i]!.accounting.duplicated)),
     row('unavailable', (i) => num(rs[i]!.accounting.unavailable)),
+    row('unavailable at end', (i) => num(rs[i]!.accounting.unavailableAtEnd)),
+    row('unroutable', (i) => num(rs[i]!.accounting.unroutable)),
     row('crashes', (i) => num(rs[i]!.summary.recovery.crashes)),
     ...compareFaultRows(rs),
   ];

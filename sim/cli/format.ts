@@ -57,7 +57,8 @@ export function formatRun(result: RunResult, title: string): string {
     `${result.seeds.length} replication${result.seeds.length === 1 ? '' : 's'} (seeds ${result.seeds[0]}–${result.seeds[result.seeds.length - 1]}), intervals from ${result.intervals}` +
       (t ? `; theory: ${t.model}${t.approximation ? ` (${t.approximation})` : ''}` : result.theoryNotApplicable ? `; no theory: ${result.theoryNotApplicable}` : ''),
     table(rows),
-    `accounting: published ${num(a.published)} · confirmed ${num(a.confirmed)} · acked ${num(a.acked)} · dead-lettered ${num(a.deadLettered)} · lost ${num(a.lost)} (+${num(a.lostUnconfirmed)} unconfirmed) · duplicated ${num(a.duplicated)} · unavailable ${num(a.unavailable)}`,
+    `accounting: published ${num(a.published)} · confirmed ${num(a.confirmed)} · acked ${num(a.acked)} · dead-lettered ${num(a.deadLettered)} · lost ${num(a.lost)} (+${num(a.lostUnconfirmed)} unconfirmed) · duplicated ${num(a.duplicated)} · unavailable ${num(a.unavailable)}` +
+      extraAccounting(a),
   ];
   if (s.recovery.crashes > 0) {
     const r = s.recovery.recoveryMs;
@@ -66,4 +67,18 @@ export function formatRun(result: RunResult, title: string): string {
   if (result.safety.confirmedMustSurvive) lines.push(`safety: fsync always + confirms + manual ack — confirmed messages lost: ${a.lost}`);
   lines.push(...faultLines(result));
   return `${lines.join('\n')}\n`;
+}
+
+/** The accounting terms that are usually zero, shown only when they are not. */
+function extraAccounting(a: RunResult['accounting']): string {
+  const terms: [string, number | undefined][] = [
+    ['unavailable at end', a.unavailableAtEnd],
+    ['stranded', a.stranded],
+    ['unroutable', a.unroutable],
+    ['returned', a.returned],
+  ];
+  return terms
+    .filter(([, n]) => (n ?? 0) > 0)
+    .map(([label, n]) => ` · ${label} ${num(n!)}`)
+    .join('');
 }

@@ -7,7 +7,7 @@ import { mmc } from '../theory/mmc.ts';
 import { sojournQuantile, waitQuantile } from '../theory/waitingTime.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
 import { duration, interval, num, table } from './format.ts';
-import { checkOutputs, emitReport, executeTasks, loadOrUsage, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeTasks, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab plan <scenario.json> --target "p99 wait < 200ms" [--vary consumers] [--max N]
@@ -35,7 +35,7 @@ interface Target {
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('plan', argv, { ...SIM_FLAGS, target: { type: 'string' }, vary: { type: 'string' }, max: { type: 'string' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP + BUDGET_HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`qlab plan: give exactly one scenario file (got ${positionals.length})`);
@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     } catch (error) {
       throw new UsageError(`--vary ${vary}=${v}: ${(error as Error).message}`);
     }
-    const results = await executeTasks(tasksOf(spec, scenarios), settings.workers, `plan ${vary}=${v}`);
+    const results = await executeTasks(tasksOf(spec, scenarios), settings.workers, `plan ${vary}=${v}`, settings.budget);
     const result = reportOf(spec, scenarios, results).results[0]!;
     const meets = satisfies(metricOf(result, target), target);
     evaluated.set(v, { result, meets, raw: pointRaw });

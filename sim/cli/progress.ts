@@ -31,8 +31,30 @@ export class Progress {
     }
   }
 
+  private lastInsideMs = 0;
+
+  /**
+   * Where a long replication is, inside it: simulated time and messages so far. A replication can
+   * run for minutes on its own; this is what keeps the user from staring at nothing.
+   */
+  inside(replication: number, total: number, simulatedMs: number, durationMs: number, messages: number): void {
+    const now = performance.now();
+    if (now - this.startedMs < 1000 || now - this.lastInsideMs < (process.stderr.isTTY ? 1000 : 5000)) return;
+    this.lastInsideMs = now;
+    const line = `${this.label}: replication ${replication}/${total}: simulated ${seconds(simulatedMs)} of ${seconds(durationMs)} (+ drain), ${messages.toLocaleString('en-US')} messages`;
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${line}\x1b[K`);
+      this.drawn = true;
+    } else process.stderr.write(`${line}\n`);
+  }
+
   finish(): void {
     if (this.drawn) process.stderr.write('\n');
     this.drawn = false;
   }
+}
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return s >= 1e6 ? `${s.toExponential(2)} s` : `${Number(s.toPrecision(4))} s`;
 }

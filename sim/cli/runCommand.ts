@@ -1,6 +1,6 @@
 import { parseCommandArgs } from './args.ts';
 import { formatRun } from './format.ts';
-import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords, BUDGET_HELP } from './shared.ts';
 import { runReplay, writeReplayOnFailure } from './replay.ts';
 import { UsageError } from './usageError.ts';
 
@@ -26,7 +26,7 @@ every metric with its 95 % interval, theory and verdict where the scenario is an
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' }, replay: { type: 'string' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP + BUDGET_HELP);
     return 0;
   }
   if (values.replay !== undefined) {
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const shard = parseShard(values.shard);
   const outcome = await executeJob(
     { kind: 'run', title: scenario.name, description: scenario.description, seed: settings.seed, replications: settings.replications, points: [{ label: scenario.name, raw }] },
-    { workers: settings.workers, shard, out: values.out, records: values.records !== undefined, label: scenario.name },
+    { workers: settings.workers, budget: settings.budget, shard, out: values.out, records: values.records !== undefined, label: scenario.name },
   ).catch((error: unknown) => {
     writeReplayOnFailure(error, raw, scenario.name, values.out ?? `reports/${slug(scenario.name)}.json`);
     throw error;

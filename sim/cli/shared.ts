@@ -9,12 +9,27 @@ import { checkWritable, OutputError, writeFileAtomic, writeJsonAtomic } from '..
 import type { ReplicationResult, MessageRecords } from '../run/replication.ts';
 import type { RunResult } from '../run/simulate.ts';
 import { loadScenario } from '../scenario/load.ts';
+import { formatWarnings, scenarioWarnings } from '../scenario/warnings.ts';
 import type { Scenario } from '../scenario/schema.ts';
+import { checkBudget, DEFAULT_MAX_MESSAGES, type Budget } from './estimate.ts';
 import { Progress } from './progress.ts';
 import { UsageError } from './usageError.ts';
 
+/** Help lines for the flags every simulating command takes for its work budget. */
+export const BUDGET_HELP = `
+Before simulating, the work is estimated (messages ≈ Σ producer count × rate × durationSec ×
+replications) and refused (exit 2) above 100,000,000 messages. Progress, even inside one long
+replication, goes to stderr.
+  --max-messages N   raise (or lower) that budget
+  --force            run whatever the estimate
+`;
+
+const DEFAULT_BUDGET: Budget = { maxMessages: DEFAULT_MAX_MESSAGES, force: false };
+
 /** Flags every simulation command takes. */
 export const SIM_FLAGS = {
+  'max-messages': { type: 'string' },
+  force: { type: 'boolean' },
   seed: { type: 'string' },
   replications: { type: 'string' },
   out: { type: 'string' },
@@ -26,11 +41,13 @@ export const SIM_FLAGS = {
 export function loadOrUsage(file: string): { scenario: Scenario; raw: unknown } {
   const loaded = loadScenario(file);
   if (!loaded.ok) throw new UsageError(loaded.errors.join('\n'));
+  process.stderr.write(formatWarnings(file, scenarioWarnings(loaded.scenario, loaded.raw)));
   return { scenario: loaded.scenario, raw: loaded.raw };
 }
 
-export function runSettings(values: { seed?: string; replications?: string; workers?: string }, scenario: Scenario) {
+export function runSettings(values: { seed?: string; replications?: string; workers?: string; 'max-messages'?: string; force?: boolean }, scenario: Scenario) {
   return {
+    budget: { maxMessages: numberFlag('max-messages', values['max-messages'], { min: 0 }) ?? DEFAULT_MAX_MESSAGES, force: values.force === true } satisfies Budget,
     seed: numberFlag('seed', values.seed, { integer: true, min: 0 }) ?? scenario.seed,
     replications: numberFlag('replications', values.replications, { integer: true, min: 1 }) ?? scenario.replications,
     workers: numberFlag('workers', values.workers, { integer: true, min: 1 }) ?? defaultWorkers(),
@@ -51,10 +68,18 @@ export function slug(name: string): string {
 }
 
 /** Runs a job's tasks (all of them, or one shard's) with progress on stderr. */
-export async function executeTasks(tasks: ReplicationTask[], workers: number, label: string): Promise<ReplicationResult[]> {
+export async function executeTasks(tasks: ReplicationTask[], workers: number, label: string, budget: Budget = DEFAULT_BUDGET): Promise<ReplicationResult[]> {
+  checkBudget(label, tasks, budget);
   const progress = new Progress(label, 'replications');
+  const position = new Map(tasks.map((t, i) => [t.index, i + 1]));
   try {
-    return await runTasks(tasks, workers, (done, total) => progress.update(done, total));
+    return await runTasks(
+      tasks,
+      workers,
+      (done, total) => progress.update(done, total),
+      undefined,
+      ({ index, progress: p }) => progress.inside(position.get(index) ?? 0, tasks.length, p.simulatedMs, p.durationMs, p.messages),
+    );
   } finally {
     progress.finish();
   }
@@ -69,7 +94,7 @@ export interface JobOutcome {
 /** Runs a whole job and builds its report; a shard instead writes its part and returns undefined. */
 export async function executeJob(
   spec: JobSpec,
-  options: { workers: number; shard?: { index: number; count: number }; out?: string; records?: boolean; label: string },
+  options: { workers: number; shard?: { index: number; count: number }; out?: string; records?: boolean; label: string; budget?: Budget },
 ): Promise<JobOutcome | undefined> {
   let scenarios: Scenario[];
   try {
@@ -81,7 +106,7 @@ export async function executeJob(
   const all = tasksOf(spec, scenarios, { records: options.records === true });
   if (options.shard !== undefined) {
     const mine = shardTasks(all, options.shard.index, options.shard.count);
-    const results = await executeTasks(mine, options.workers, options.label);
+    const results = await executeTasks(mine, options.workers, options.label, options.budget);
     const part: ShardFile = {
       version: 1,
       kind: 'shard',
@@ -96,7 +121,7 @@ export async function executeJob(
     process.stderr.write(`shard ${options.shard.index}/${options.shard.count}: ${mine.length} of ${all.length} replications → ${out} (combine the parts with qlab merge)\n`);
     return undefined;
   }
-  const results = await executeTasks(all, options.workers, options.label);
+  const results = await executeTasks(all, options.workers, options.label, options.budget);
   const built = reportOf(spec, scenarios, results);
   return { report: built.report, results: built.results, records: results[0]?.records };
 }

@@ -2,7 +2,7 @@ import { parseValues, parsePath, type ParamValue } from '../report/params.ts';
 import { sweepPoints } from '../report/jobs.ts';
 import { parseCommandArgs } from './args.ts';
 import { duration, num, table } from './format.ts';
-import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug } from './shared.ts';
+import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab sweep <scenario.json> --param path=v1,v2,... | path=from:to:step [--param ...]
@@ -18,7 +18,7 @@ broker.durability.fsync. Every point uses the same seeds (common random numbers)
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('sweep', argv, { ...SIM_FLAGS, param: { type: 'string', multiple: true }, shard: { type: 'string' } });
   if (values.help) {
-    process.stdout.write(HELP);
+    process.stdout.write(HELP + BUDGET_HELP);
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`qlab sweep: give exactly one scenario file (got ${positionals.length})`);
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
       points: sweepPoints(raw, params),
       sweep: { params },
     },
-    { workers: settings.workers, shard: parseShard(values.shard), out: values.out, label: `${scenario.name} sweep` },
+    { workers: settings.workers, budget: settings.budget, shard: parseShard(values.shard), out: values.out, label: `${scenario.name} sweep` },
   );
   if (outcome === undefined) return 0;
   const rows = [[...params.map((p) => p.path), 'throughput /s', 'wait mean', 'wait p99', 'Lq', 'utilization', 'theory Wq', 'verdict']];

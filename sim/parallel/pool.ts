@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ReplicationResult } from '../run/replication.ts';
 import { SimulationInvariantError } from '../run/invariantError.ts';
-import { runTask, type ReplicationTask, type TaskOutcome } from './task.ts';
+import { runTask, type ReplicationTask, type TaskOutcome, type TaskProgress } from './task.ts';
 
 const WORKER = fileURLToPath(new URL('../../bin/qlab-worker.js', import.meta.url));
 
@@ -27,15 +27,26 @@ export class TaskError extends Error {
  * threads. Each replication depends only on its scenario and seed, and results are put back in task
  * order, so the outcome is identical whatever the number of workers.
  */
-export async function runTasks(tasks: ReplicationTask[], workers: number, onDone?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+export async function runTasks(
+  tasks: ReplicationTask[],
+  workers: number,
+  onDone?: (done: number, total: number) => void,
+  /** Given, a failed task is reported here and the others go on (soak); its result stays undefined. */
+  onFailure?: (task: ReplicationTask, error: Error) => void,
+  /** Where a running replication is (about twice a second), for progress inside long ones. */
+  onProgress?: (progress: TaskProgress) => void,
+): Promise<ReplicationResult[]> {
   const results: ReplicationResult[] = new Array(tasks.length);
   let done = 0;
   const accept = (outcome: TaskOutcome) => {
     if ('error' in outcome) {
       const e = outcome.error;
-      const rebuilt = e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
-      if (e.faultSchedule !== undefined) Object.assign(rebuilt, { faultSchedule: e.faultSchedule, seed: e.seed }); // for the replay file
-      throw rebuilt;
+      const error = e.name === 'SimulationInvariantError' ? new SimulationInvariantError(e.invariant!, e.seed!, e.atMs!) : new TaskError(e.name, e.message);
+      if (e.faultSchedule !== undefined) Object.assign(error, { faultSchedule: e.faultSchedule, seed: e.seed }); // for the replay file
+      if (onFailure === undefined) throw error;
+      onFailure(tasks.find((t) => t.index === outcome.index)!, error);
+      onDone?.(++done, tasks.length);
+      return;
     }
     results[tasks.findIndex((t) => t.index === outcome.index)] = outcome.result;
     onDone?.(++done, tasks.length);
@@ -43,7 +54,13 @@ export async function runTasks(tasks: ReplicationTask[], workers: number, onDone
   const threads = Math.min(workers, tasks.length);
   if (threads <= 1) {
     for (const task of tasks) {
-      accept(runTask(task));
+      let last = performance.now();
+      const report = (progress: TaskProgress['progress']) => {
+        if (performance.now() - last < 500) return;
+        last = performance.now();
+        onProgress?.({ index: task.index, progress });
+      };
+      accept(runTask(task, onProgress ? report : undefined));
       await new Promise<void>((resolve) => setImmediate(resolve)); // let progress reach the terminal
     }
     return results;
@@ -61,8 +78,9 @@ export async function runTasks(tasks: ReplicationTask[], workers: number, onDone
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(WORKER);
       pool.push(worker);
-      worker.on('message', (outcome: TaskOutcome) => {
+      worker.on('message', (outcome: TaskOutcome | TaskProgress) => {
         if (failed) return;
+        if ('progress' in outcome) return onProgress?.(outcome);
         try {
           accept(outcome);
         } catch (error) {

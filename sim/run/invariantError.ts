@@ -1,3 +1,5 @@
+import { truncateQuoted } from '../../engine/index.ts';
+
 /**
  * A broken invariant in a simulated run: the engine or the simulator did something that must never
  * happen. The message carries the seed and the virtual time, so the run can be replayed exactly
@@ -11,6 +13,6 @@ export class SimulationInvariantError extends Error {
     readonly seed: number,
     readonly atMs: number,
   ) {
-    super(`invariant broken at virtual time ${atMs.toFixed(3)} ms (seed ${seed}): ${invariant}`);
+    super(`invariant broken at virtual time ${atMs.toFixed(3)} ms (seed ${seed}): ${truncateQuoted(invariant)}`);
   }
 }

@@ -183,6 +183,15 @@ export interface Accounting {
   lostUnconfirmed: number;
   /** Copies still in the broker when the drain ended. */
   stranded: number;
+  /**
+   * Messages the broker held but could not reach when the drain ended (down, or still recovering),
+   * found intact by a recovery after the run: not lost, not delivered either.
+   */
+  unavailableAtEnd: number;
+  /** Publishes the broker accepted but routed to no queue: they exist nowhere (RabbitMQ drops them). */
+  unroutable: number;
+  /** Of those, the ones published mandatory, which the broker returned to their publisher. */
+  returned: number;
   /** Copies delivered again after they were acked. */
   duplicated: number;
   /** Deliveries, arrivals or recoveries of something never published. */
@@ -229,6 +238,9 @@ export function account(tracker: Tracker): Accounting {
     lost,
     lostUnconfirmed,
     stranded,
+    unavailableAtEnd: 0,
+    unroutable: c.unroutable,
+    returned: c.returned,
     duplicated: c.duplicated,
     unexpected: c.unexpected,
     failures: c.failures,

@@ -13,6 +13,7 @@ import { SimProducer } from '../workload/producer.ts';
 import { PublisherLedger, type PublisherOutcome } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from './faults.ts';
 import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
 import { World } from './world.ts';
@@ -66,7 +67,7 @@ const OUTCOMES = ['in-broker', 'acked', 'dead-lettered', 'vanished'];
  * network and faults, all drawing from streams of `seed`. Arrivals stop at durationSec; the run then
  * drains (at most drainSec) so the final accounting sees where every message ended up.
  */
-export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean } = {}): ReplicationResult {
+export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean; onProgress?: (progress: ReplicationProgress) => void } = {}): ReplicationResult {
   const durationMs = scenario.durationSec * 1000;
   const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
@@ -112,10 +113,11 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.start();
   for (const p of producers) p.start();
 
+  const report = options.onProgress === undefined ? undefined : () => options.onProgress!({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
   withFaultSchedule(faultLog, seed, () => {
-    loop.run({ untilMs: durationMs });
-    if (!settled()) loop.run({ untilMs: durationMs + drainMs, stopWhen: settled });
+    runReporting(loop, { untilMs: durationMs }, report);
+    if (!settled()) runReporting(loop, { untilMs: durationMs + drainMs, stopWhen: settled }, report);
   }, () => loop.now());
   const drained = settled();
   tracker.queueLength.finish();
@@ -143,10 +145,12 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   }
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
-  const accounting = account(tracker);
+  const simulatedMs = loop.now();
+  const events = loop.eventsExecuted;
+  const accounting = withFaultSchedule(faultLog, seed, () => judgeLossOnRecoveredBroker(world, tracker, account(tracker)), () => loop.now());
   const faults = faultReportOf(faultLog, world, accounting);
   // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
-  withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, loop.now()));
+  withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, simulatedMs));
   return {
     seed,
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
@@ -156,8 +160,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
     drained,
-    events: loop.eventsExecuted,
-    simulatedMs: loop.now(),
+    events,
+    simulatedMs,
     series: seriesOf(tracker, buckets),
     histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
     ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
@@ -167,6 +171,29 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     ...(scenario.faults.length > 0 ? { faults } : {}),
     ...(ledger.windowed ? { publishers: ledger.outcome(tracker) } : {}),
   };
+}
+
+/** Where a running replication is, for progress lines. */
+export interface ReplicationProgress {
+  simulatedMs: number;
+  durationMs: number;
+  messages: number;
+  events: number;
+}
+
+/** Events between progress checks: a few milliseconds of work, so a check costs nothing. */
+const PROGRESS_SLICE = 1 << 15;
+
+/** loop.run in slices, calling `report` between them, so even one long replication shows progress. */
+function runReporting(loop: EventLoop, limits: { untilMs: number; stopWhen?: () => boolean }, report: (() => void) | undefined): void {
+  if (report === undefined) {
+    loop.run(limits);
+    return;
+  }
+  while (loop.run({ ...limits, maxEvents: PROGRESS_SLICE }) === 'maxEvents') {
+    if (limits.stopWhen?.()) return;
+    report();
+  }
 }
 
 function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number): number {

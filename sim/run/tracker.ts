@@ -75,6 +75,8 @@ export class Tracker implements BrokerObserver {
     unexpected: 0,
     dropped: 0,
     failures: 0,
+    unroutable: 0,
+    returned: 0,
   };
   readonly deadLetteredBy: Record<DeathReason, number> = { rejected: 0, expired: 0, maxlen: 0, delivery_limit: 0 };
 
@@ -112,6 +114,12 @@ export class Tracker implements BrokerObserver {
     } else {
       this.counts.unavailable++;
     }
+  }
+
+  /** The broker routed a publish to no queue; a mandatory one comes back to its publisher (basic.return). */
+  unroutable(mandatory: boolean): void {
+    this.counts.unroutable++;
+    if (mandatory) this.counts.returned++;
   }
 
   rejected(id: number): void {

@@ -5,6 +5,7 @@ import type { RandomStream } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { Network } from '../workload/network.ts';
 import { FaultLog } from '../faults/faultLog.ts';
+import { Lifetime } from './lifetime.ts';
 import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
 
@@ -29,6 +30,12 @@ export class World {
   faultLog = new FaultLog();
   /** Why recovery refused to start the broker after an injected fault broke the disk's promise; it stays down. */
   recoveryRefused: string | undefined;
+  /** A scheduled restart, until it starts. */
+  private restartTimer: number | undefined;
+  /** The run is over and a broker is being recovered only to judge loss: no client is told. */
+  private judging = false;
+  /** The broker process's clock: its timers must all be stopped by kill(), or they fail loudly as stale. */
+  private process: Lifetime | undefined;
 
   constructor(
     readonly scenario: Scenario,
@@ -51,9 +58,11 @@ export class World {
 
   /** Starts (or restarts) the broker; a durable one recovers from the disk first, taking virtual time. */
   start(): void {
+    this.restartTimer = undefined;
     const startedMs = this.loop.now();
     const durability = this.scenario.broker.durability;
     const random = this.streams.stream(`broker/${this.crashes}`);
+    const clock = (this.process = new Lifetime(this.loop, `broker process ${this.crashes}`, this.seed));
     const ready = (broker: Broker) => {
       this.restarting = false;
       this.broker = broker;
@@ -61,17 +70,18 @@ export class World {
       this.tracker.brokerStarted();
       // Clients declare what they need on every connect, as applications do.
       declareTopology(broker, this.scenario.broker);
+      if (this.judging) return;
       if (this.crashes > 0) this.recoveryMs.push(this.loop.now() - startedMs);
       for (const listener of this.onUp) listener();
     };
     if (durability === undefined || this.disk === undefined) {
-      ready(new Broker({ clock: this.loop, random, observer: this.tracker }));
+      ready(new Broker({ clock, random, observer: this.tracker }));
       return;
     }
     this.restarting = true;
     Broker.recover(
       {
-        clock: this.loop,
+        clock,
         random,
         observer: this.tracker,
         storage: this.disk,
@@ -96,12 +106,28 @@ export class World {
   crash(downMs: number): void {
     if (this.broker === undefined) return;
     this.broker.kill();
+    this.process?.abandon();
     this.broker = undefined;
     this.incarnation++;
     this.crashes++;
     this.disk?.crash();
     this.tracker.brokerCrashed(this.loop.now());
     this.restarting = true;
-    this.loop.after(downMs, () => this.start());
+    this.restartTimer = this.loop.after(downMs, () => this.start());
+  }
+
+  /**
+   * After the run: brings a down broker back now (or lets a running recovery finish) without telling
+   * any client, so loss can be judged on what a recovered broker holds. Returns false when there is
+   * nothing to do (the broker is up).
+   */
+  recoverForJudgement(): boolean {
+    if (this.broker !== undefined && !this.restarting) return false;
+    this.judging = true;
+    if (this.restartTimer !== undefined) {
+      this.loop.cancelTimer(this.restartTimer);
+      this.start();
+    }
+    return true;
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { truncateQuoted } from '../../engine/index.ts';
 import { Scenario } from './schema.ts';
 
 export type LoadResult = { ok: true; scenario: Scenario; raw: unknown } | { ok: false; errors: string[] };
@@ -21,7 +22,7 @@ export function loadScenario(file: string): LoadResult {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    return { ok: false, errors: [`${file}: not valid JSON: ${jsonErrorAt(text, error as Error)}`] };
+    return { ok: false, errors: [truncateQuoted(`${file}: not valid JSON: ${jsonErrorAt(text, error as Error)}`)] };
   }
   return parseScenario(raw, file);
 }
@@ -33,10 +34,10 @@ export function parseScenario(raw: unknown, label: string): LoadResult {
     result = Scenario.safeParse(raw);
   } catch (error) {
     // A refinement met something stranger than the schema allows for: still an input error.
-    return { ok: false, errors: [`${label}: ${(error as Error).message}`] };
+    return { ok: false, errors: [truncateQuoted(`${label}: ${(error as Error).message}`)] };
   }
   if (result.success) return { ok: true, scenario: result.data, raw };
-  return { ok: false, errors: result.error.issues.map((issue) => `${label}: ${jsonPath(issue.path)}: ${describeIssue(issue)}`) };
+  return { ok: false, errors: result.error.issues.map((issue) => truncateQuoted(`${label}: ${jsonPath(issue.path)}: ${describeIssue(issue)}`)) };
 }
 
 /** `$.producers[0].arrivals.ratePerSec` */

@@ -109,6 +109,7 @@ export const ProducerSpec = z
     headers: z.record(z.string(), headerValue).optional(),
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
     confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
+    mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',

@@ -2,6 +2,8 @@ import type { Delivery } from '../../engine/index.ts';
 import type { Random } from '../../engine/random.ts';
 import type { Distribution } from '../dist/distribution.ts';
 import { makeDistribution } from '../dist/spec.ts';
+import { Lifetime } from '../run/lifetime.ts';
+import { SimulationInvariantError } from '../run/invariantError.ts';
 import type { World } from '../run/world.ts';
 import type { ConsumerSpec } from '../scenario/schema.ts';
 
@@ -20,6 +22,11 @@ interface Held {
  * When the broker dies every connection dies with it: the message being served is abandoned and
  * the consumer reconnects when a broker is up again. A consumer crash (a fault) drops its
  * connection too, so the broker requeues its unacked deliveries, and it reconnects after a delay.
+ *
+ * Every timer of a connection (deliveries and acks on the wire, the service in progress) belongs
+ * to that connection's Lifetime and is cancelled when it drops: a service timer of a dead
+ * connection that fired later used to complete the next connection's message early (and, one
+ * timer too many, crash on an empty consumer).
  */
 export class SimConsumer {
   private readonly service: Distribution;
@@ -29,11 +36,11 @@ export class SimConsumer {
   private buffer: Held[] = [];
   private bufferHead = 0;
   private busy = false;
-  /** The message in service, and the connection it came on (one at a time, so no closure per service). */
+  /** The message in service (one at a time, so no closure per service). */
   private current: Held | undefined;
-  private currentConnection = -1;
-  /** Bumped whenever the connection is lost: events of an old connection are ignored. */
-  private connection = 0;
+  /** The live connection's timers; replaced at every connect, ended at every drop. */
+  private connection: Lifetime | undefined;
+  private connections = 0;
   private consumerTag: string | undefined;
   private incarnation = -1;
   private crashed = false;
@@ -80,13 +87,16 @@ export class SimConsumer {
   private connect(): void {
     const broker = this.world.broker;
     if (broker === undefined || this.crashed) return;
-    this.connection++;
+    if (this.connection !== undefined) this.dropConnection(); // never two live connections
+    this.connection = new Lifetime(this.world.loop, `consumer ${this.index} (connection ${++this.connections})`, this.world.seed);
     this.incarnation = this.world.incarnation;
     this.consumerTag = broker.consume(this.spec.queue, { prefetch: this.spec.prefetch, autoAck: this.spec.ack === 'auto' }, this.onDelivery);
   }
 
   private dropConnection(): void {
-    this.connection++;
+    this.connection?.end();
+    this.connection = undefined;
+    this.current = undefined;
     this.consumerTag = undefined;
     this.buffer = [];
     this.bufferHead = 0;
@@ -108,18 +118,22 @@ export class SimConsumer {
     if (copy >= 0) this.world.tracker.heldBy(copy, this.index);
     const item: Held = { tag: delivery.deliveryTag, copy, incarnation: this.world.incarnation };
     const link = this.world.network.deliver;
-    if (link.instant) return this.receive(item, this.connection);
-    const connection = this.connection;
+    if (link.instant) return this.receive(item);
     this.world.inFlight++;
-    this.world.loop.after(link.delayMs(), () => {
+    // If the connection drops first the delivery is lost on the wire (the broker requeues it).
+    this.connection!.after(link.delayMs(), () => {
       this.world.inFlight--;
-      this.receive(item, connection);
-    });
+      this.receive(item);
+    }, this.leftTheWire);
   };
 
-  private receive(item: Held, connection: number): void {
-    if (this.world.loop.now() < this.pausedUntilMs) return void this.world.loop.setTimer(this.pausedUntilMs, () => this.receive(item, connection));
-    if (connection !== this.connection) return; // the connection it came on is gone; the broker requeued it
+  private readonly leftTheWire = (): void => {
+    this.world.inFlight--;
+  };
+
+  private receive(item: Held): void {
+    // A paused consumer takes the delivery when it resumes; the wait belongs to the connection, so a drop cancels it.
+    if (this.world.loop.now() < this.pausedUntilMs) return void this.connection!.setTimer(this.pausedUntilMs, () => this.receive(item));
     this.buffer.push(item);
     if (!this.busy) this.startNext();
   }
@@ -136,39 +150,38 @@ export class SimConsumer {
     tracker.consumerBusy(loop.now(), 1);
     if (item.copy >= 0) tracker.serviceStarted(item.copy, loop.now());
     this.current = item;
-    this.currentConnection = this.connection;
-    loop.after(this.service.sample(this.serviceStream), this.finish);
+    this.connection!.after(this.service.sample(this.serviceStream), this.finish);
   }
 
   private readonly finish = (): void => {
-    if (this.world.loop.now() < this.pausedUntilMs) return void this.world.loop.setTimer(this.pausedUntilMs, this.finish);
-    const item = this.current!;
-    const connection = this.currentConnection;
+    if (this.world.loop.now() < this.pausedUntilMs) return void this.connection!.setTimer(this.pausedUntilMs, this.finish);
+    const item = this.current;
+    const { loop, tracker, seed } = this.world;
+    if (item === undefined || !this.busy) throw new SimulationInvariantError(`consumer ${this.index}: a service ended with no message in service`, seed, loop.now());
     this.current = undefined;
-    if (connection !== this.connection) return;
-    const { loop, tracker } = this.world;
     this.busy = false;
     tracker.consumerBusy(loop.now(), -1);
     const failed = this.spec.failureProbability > 0 && this.failureStream.next() < this.spec.failureProbability;
     if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), !failed);
-    if (this.spec.ack === 'manual') this.settle(item, failed, connection);
+    if (this.spec.ack === 'manual') this.settle(item, failed);
     if (!this.busy) this.startNext();
   };
 
-  private settle(item: Held, failed: boolean, connection: number): void {
+  private settle(item: Held, failed: boolean): void {
     const link = this.world.network.ack;
-    if (link.instant) return this.sendSettlement(item, failed, connection);
+    if (link.instant) return this.sendSettlement(item, failed);
     this.world.inFlight++;
-    this.world.loop.after(link.delayMs(), () => {
+    // An ack still on the wire when the connection drops is lost with it.
+    this.connection!.after(link.delayMs(), () => {
       this.world.inFlight--;
-      this.sendSettlement(item, failed, connection);
-    });
+      this.sendSettlement(item, failed);
+    }, this.leftTheWire);
   }
 
-  private sendSettlement(item: Held, failed: boolean, connection: number): void {
+  private sendSettlement(item: Held, failed: boolean): void {
     const { broker, tracker } = this.world;
-    // An ack for a dead connection, or for a broker that has restarted since, is lost on the wire.
-    if (broker === undefined || connection !== this.connection || item.incarnation !== this.world.incarnation) return;
+    // An ack for a broker that has restarted since is lost on the wire.
+    if (broker === undefined || this.connection === undefined || item.incarnation !== this.world.incarnation) return;
     if (!failed) return broker.ack(item.tag);
     const requeue = this.spec.onFailure === 'requeue';
     if (requeue && item.copy >= 0) tracker.returned(item.copy); // before: the nack may redeliver at once

@@ -138,6 +138,7 @@ export class SimProducer {
     const result = broker.publish(this.spec.exchange, key, this.body, properties, onConfirm);
     if (result.rejected.length > 0) tracker.rejected(id);
     if (result.duplicates.length > 0) this.ledger.counts.deduplicated++;
+    if (result.unroutable) tracker.unroutable(this.spec.mandatory);
   }
 
   // ─── the confirm window ────────────────────────────────────────────────────

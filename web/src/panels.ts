@@ -71,6 +71,10 @@ export function accountingTable(run: Run): HTMLTableElement {
     ['duplicated', fmt(a.duplicated)],
     ['unexpected', fmt(a.unexpected)],
     ['unavailable (broker down)', fmt(a.unavailable)],
+    ['unavailable at end (on disk, broker not back)', fmt(a.unavailableAtEnd ?? 0)],
+    ['stranded (in the broker at the end)', fmt(a.stranded)],
+    ['unroutable (reached no queue)', fmt(a.unroutable ?? 0)],
+    ['returned (mandatory, unroutable)', fmt(a.returned ?? 0)],
   ]);
 }
 
