@@ -253,3 +253,76 @@ describe('Jackson networks', () => {
     expect([over.L, over.W]).toEqual([null, null]);
   });
 });
+
+describe('second StrykerJS round: fields, labels and echoed inputs', () => {
+  it.each<[string, () => unknown, RegExp]>([
+    ['M/M/c/K λ', () => mmck(0, 1, 1, 1), /^lambda must be/],
+    ['M/M/c/K μ', () => mmck(1, 0, 1, 1), /^mu must be/],
+    ['M/M/c/K c', () => mmck(1, 1, 0, 1), /^c must be/],
+    ['M/M/c μ', () => mmc(1, 0, 1), /^mu must be/],
+    ['M/G/1 λ', () => mg1(0, 1, 1), /^lambda must be/],
+    ['G/G/c ca²', () => ggc(1, 1, 2, -1, 1), /^ca2 must be/],
+    ['G/G/c cs²', () => ggc(1, 1, 2, 1, -1), /^cs2 must be/],
+    ['G/G/1 cs²', () => gg1(0.5, 1, 1, -1), /^cs2 must be/],
+  ])('%s', (_what, call, message) => {
+    expect(call).toThrow(message);
+  });
+
+  it('a singular routing names the routing field', () => {
+    try {
+      jacksonNetwork([{ mu: 1, c: 1, externalLambda: 1 }], [[1]]);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as TheoryInputError).field).toBe('routing');
+    }
+  });
+
+  it('M/M/c/K uses the offered load λ/μ (μ ≠ 1)', () => {
+    // λ = 4, μ = 2 is a = 2 as in the M/M/2/3 case above; times halve with μ doubled.
+    const r = mmck(4, 2, 2, 3);
+    close(r.P0, 1 / 7);
+    close(r.Pblock, 2 / 7);
+    close(r.W, 12 / 20);
+  });
+
+  it('each model echoes exactly its own inputs and says stable when it is', () => {
+    expect(mm1(1, 4).inputs).toEqual({ lambda: 1, mu: 4 });
+    expect(md1(1, 4).inputs).toEqual({ lambda: 1, mu: 4 });
+    expect(mg1(1, 4, 0.5).stable).toBe(true);
+    expect(ggc(1, 4, 2, 1, 1).stable).toBe(true);
+    expect(gg1(1, 4, 1, 1).stable).toBe(true);
+    expect(gg1(1, 4, 1, 1).Pwait).toBeUndefined(); // Pwait is M/M/c's, reported for G/G/c only
+    const np = priorityNonPreemptive({ lambda: [0.1, 0.2], mu: [1, 1] });
+    expect(np).toMatchObject({ model: 'priority-np', stable: true, inputs: { lambda: [0.1, 0.2], mu: [1, 1], cs2: [1, 1] } });
+    close(np.P0, 0.7);
+    expect(priorityPreemptive({ lambda: [0.1], mu: [1] }).model).toBe('priority-pr');
+  });
+
+  it('unstable results keep what is still known: the approximation label, Pwait = 1, each class λ', () => {
+    expect(gg1(2, 1, 1, 1).approximation).toMatch(/Kingman/);
+    expect(ggc(9, 1, 3, 1, 1).approximation).toMatch(/Allen–Cunneen/);
+    expect(mmc(5, 1, 4).Pwait).toBe(1);
+    expect(priorityNonPreemptive({ lambda: [0.5, 0.6], mu: [1, 1] }).classes).toEqual([
+      { lambda: 0.5, W: null, Wq: null, L: null, Lq: null },
+      { lambda: 0.6, W: null, Wq: null, L: null, Lq: null },
+    ]);
+  });
+
+  it('a network W is L over the external rate (not 1 here)', () => {
+    const r = tandem(2, [{ mu: 4, c: 1 }, { mu: 3, c: 1 }]);
+    close(r.L, 2 / 2 + 2 / 1);
+    close(r.W, 3 / 2);
+  });
+
+  it('a three-station line needs the partial pivot to pick the nonzero entry', () => {
+    const r = tandem(1, [{ mu: 2, c: 1 }, { mu: 3, c: 1 }, { mu: 5, c: 1 }]);
+    expect(r.lambda).toEqual([1, 1, 1]);
+    close(r.W, 1 / 1 + 1 / 2 + 1 / 4);
+  });
+
+  it('θ within 10⁻¹² of μ takes the Erlang-2 tail, even for a large μ', () => {
+    const mu = 1000;
+    // θ − μ = 10⁻¹⁰: the general formula loses about six digits to cancellation here.
+    close(sojournTail(0.002, 1, mu * (1 + 1e-13), mu), 3 * Math.exp(-2), 12);
+  });
+});
