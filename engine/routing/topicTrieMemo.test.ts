@@ -64,7 +64,8 @@ describe('TopicTrie on long keys and many #', () => {
   it('still remembers visits after other bindings were added and pruned away', () => {
     const trie = new TopicTrie();
     trie.bind(`${tenHashes}.z`, 'deep');
-    const plain = 'k.l.m.n.o.p.q.r.s.t.u.v';
+    // As many plain nodes as '#' nodes: a '#' counter that also counted these would reach 0 here.
+    const plain = 'k.l.m.n.o.p.q.r.s.t';
     expect(trie.bind(plain, 'plain')).toBe(true);
     expect(trie.unbind(plain, 'plain')).toBe(true);
     expect(route(trie, Array.from({ length: 29 }, () => 'a').join('.'))).toEqual([]);
@@ -73,6 +74,13 @@ describe('TopicTrie on long keys and many #', () => {
     trie.unbind('#.#.y', 'other');
     expect(route(trie, Array.from({ length: 29 }, () => 'b').join('.'))).toEqual([]);
     expect(route(trie, 'b.z')).toEqual(['deep']);
+  });
+
+  it('a chain of nothing but # still uses the memo', () => {
+    const trie = new TopicTrie();
+    trie.bind(tenHashes, 'hashes');
+    expect(route(trie, Array.from({ length: 40 }, () => 'a').join('.'))).toEqual(['hashes']);
+    expect(route(trie, '')).toEqual(['hashes']);
   });
 
   it('bind reports a repeat and unbind a missing binding', () => {
