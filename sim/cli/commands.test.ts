@@ -115,11 +115,19 @@ describe('bad input', () => {
     expect(read(out)).toBe('previous report');
   });
 
-  it('a missing file, an unknown flag and a bad flag value are one line each, exit 2', () => {
-    for (const args of [['run', join(dir, 'missing.json')], ['run', small, '--bogus'], ['run', small, '--replications', 'many'], ['sweep', small, '--param', 'x']]) {
-      const { code, stderr } = runQlab(args);
+  it('a missing file, an unknown flag and a bad flag value are one line each, exit 2, naming the file or flag', () => {
+    const cases: [string[], RegExp][] = [
+      [['run', join(dir, 'missing.json')], /missing\.json: no such file/],
+      [['run', small, '--bogus'], /Unknown option '--bogus'/],
+      [['run', small, '--replications', 'many'], /^--replications must be a whole number ≥ 1, got 'many'/],
+      [['sweep', small, '--param', 'x'], /^--param must be path=values, got 'x'/],
+    ];
+    for (const [args, reason] of cases) {
+      const { code, stdout, stderr } = runQlab(args);
       expect(code).toBe(2);
+      expect(stdout).toBe('');
       expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(reason);
     }
   });
 

@@ -23,6 +23,7 @@ describe('end-of-replication safety', () => {
 
   it('loss under weaker settings is measured, not an error; a message never published always is one', () => {
     const weaker = Scenario.parse({ ...promised, broker: { ...promised.broker, durability: { fsync: 'never' } } });
+    expect(confirmedMustSurvive(weaker)).toBe(false);
     expect(() => checkSafety(weaker, accounting({ lost: 3 }), 1, 0)).not.toThrow();
     expect(() => checkSafety(weaker, accounting({ unexpected: 1 }), 1, 0)).toThrow(/never published/);
   });
