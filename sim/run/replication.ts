@@ -7,12 +7,13 @@ import { SimConsumer } from '../workload/consumer.ts';
 import { makeNetwork } from '../workload/network.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { scheduleFaults } from './faults.ts';
-import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { account, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
+import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
 
-/** Batches for intervals from a single run (batch means). */
+/** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
 
 export interface ReplicationResult {
@@ -22,6 +23,10 @@ export interface ReplicationResult {
   metrics: WindowMetrics;
   /** The same metrics on BATCHES equal slices of the window (for batch means with one replication). */
   batches: WindowMetrics[];
+  /** batchLevels[0] = batches; each next level merges neighbours pairwise (batch size doubles). */
+  batchLevels: WindowMetrics[][];
+  /** How the warm-up was chosen; 'mser5-suspect' means MSER's cut was not trusted (run too short). */
+  warmupRule: WarmupRule;
   accounting: Accounting;
   recoveryMs: number[];
   crashes: number;
@@ -104,7 +109,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   tracker.inSystem.finish();
   tracker.busy.finish();
 
-  const warmupMs = resolveWarmup(scenario, tracker, durationMs);
+  const warmup = warmupPoint(scenario, tracker, durationMs);
+  const warmupMs = warmup.warmupMs;
   const classes = priorityClasses(scenario);
   const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
   const window = (from: number, to: number): Window => ({
@@ -128,6 +134,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
     metrics,
     batches,
+    batchLevels: measured.batchLevels,
+    warmupRule: warmup.rule,
     accounting,
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
@@ -141,11 +149,6 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
   };
-}
-
-function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number): number {
-  if (scenario.warmupSec === 'auto') return autoWarmupMs(tracker, durationMs);
-  return (scenario.warmupSec ?? scenario.durationSec / 10) * 1000;
 }
 
 /** The priority levels that can occur, for per-class metrics (empty when priorities play no part). */
