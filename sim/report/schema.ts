@@ -60,7 +60,7 @@ export const RunResultSchema = z.object({
   intervals: z.enum(['replications', 'batch-means']),
   batchLag1: num.optional(),
   warmupMs: z.array(z.number()),
-  warmupRules: z.array(z.enum(['fixed', 'mser5', 'mser5-no-transient', 'mser5-suspect'])).optional(),
+  warmupRules: z.array(z.enum(['fixed', 'mser5', 'mser5-unconfirmed', 'mser5-suspect'])).optional(),
   steadyState: SteadyState.optional(),
   summary: z.object({
     throughput: Interval,

@@ -3,10 +3,11 @@ import type { ReplicationResult } from './replication.ts';
 /**
  * Whether steady-state numbers mean anything for this run:
  * - `unstable`: offered load ≥ capacity — theory says so (ρ ≥ 1 where a model applies), or the run
- *   shows it: the number in the system rises through all four quarters of the measurement window,
- *   by more than 1 % of the throughput per second, in most replications.
- * - `not-yet-steady`: a stable system whose run is too short — MSER suspected the warm-up outlasts
- *   half the run, or batch sizes never made batch means uncorrelated. Suggests a longer run.
+ *   shows it where no theory applies: the number in the system rises through all four quarters of
+ *   the measurement window, by more than 1 % of the throughput per second, in most replications.
+ * - `not-yet-steady`: a stable system whose run is too short — the backlog still rising where theory
+ *   says stable, MSER suspected the warm-up outlasts half the run, or batch sizes never made batch
+ *   means uncorrelated. Suggests a longer run.
  * - `steady`: neither.
  */
 export interface SteadyState {
@@ -35,6 +36,10 @@ export function assessStability(
     return { status: 'unstable', reason: `offered load ≥ capacity (theory: ρ = ${fmt(theory.rho)} ≥ 1); backlog grows ${fmt(growthPerSec)} messages/s`, growthPerSec, ...rho };
   }
   const rising = growth.filter((g) => g.rising && g.perSec > GROWTH_SHARE * Math.max(throughputPerSec, 1e-9)).length;
+  // Where theory applies and says stable, a rising backlog is a transient the run has not outlasted.
+  if (rising * 2 > runs.length && theory !== undefined) {
+    return { status: 'not-yet-steady', reason: `the backlog is still rising (${fmt(growthPerSec)} messages/s) though theory says stable (ρ = ${fmt(theory.rho)})`, growthPerSec, ...rho, suggestion: 'run longer (e.g. 4× durationSec)' };
+  }
   if (rising * 2 > runs.length) {
     return { status: 'unstable', reason: `the backlog grows through the run (${fmt(growthPerSec)} messages/s in ${rising} of ${runs.length} replications): offered load exceeds capacity`, growthPerSec, ...rho };
   }

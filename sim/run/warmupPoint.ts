@@ -5,10 +5,10 @@ import type { Tracker } from './tracker.ts';
 
 /**
  * How the warm-up was chosen: the scenario's fixed time; MSER-5's cut; the default tenth because
- * MSER found no transient it could tell from noise; or that default because MSER was suspect (its
+ * MSER's cut was not confirmed as a low (empty-start) prefix; or that default because MSER was suspect (its
  * minimum at the end of the searched range: the run may be too short to reach steady state).
  */
-export type WarmupRule = 'fixed' | 'mser5' | 'mser5-no-transient' | 'mser5-suspect';
+export type WarmupRule = 'fixed' | 'mser5' | 'mser5-unconfirmed' | 'mser5-suspect';
 
 export interface WarmupPoint {
   warmupMs: number;
@@ -42,7 +42,7 @@ export function warmupPoint(scenario: Scenario, tracker: Tracker, durationMs: nu
   const result = mser5(averages, { maxShare: MAX_WARMUP_SHARE });
   if (result.suspect) return { warmupMs: fallback, rule: 'mser5-suspect' };
   if (result.truncate > 0 && isLowTransient(averages, result.truncate)) return { warmupMs: result.truncate * width, rule: 'mser5' };
-  return { warmupMs: fallback, rule: 'mser5-no-transient' };
+  return { warmupMs: fallback, rule: 'mser5-unconfirmed' };
 }
 
 /** The first `cut` values sit below the rest by more than 2 standard errors (10 batch means of the rest). */
