@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalQuantile } from '../stats/normal.ts';
 import { studentTQuantile } from '../stats/studentT.ts';
 import { randomStreams } from '../random/streams.ts';
+import { tInterval } from '../stats/interval.ts';
 import { intervalOf } from './intervals.ts';
 import type { ReplicationResult } from './replication.ts';
 
@@ -48,6 +49,11 @@ describe('interval half-widths follow their known sampling distribution', () => 
     // about 92.7 %, which this band alone would often miss — the half-width statistic catches it.)
     expect(covered).toBeGreaterThanOrEqual(364);
     expect(covered).toBeLessThanOrEqual(396);
+  });
+
+  it('of the plain t interval (stats/interval.ts, used by replicate)', () => {
+    const { z } = halfWidthStatistic((xs) => tInterval(xs), 10, 400);
+    expect(Math.abs(z)).toBeLessThan(limit);
   });
 
   it('across the batches of one run (independent batches: the lag-1 test passes and the t interval applies)', () => {
