@@ -34,6 +34,11 @@ export function formatStatistics(result: RunResult): string[] {
   const lines: string[] = [];
   if (s.status === 'unstable') lines.push(`UNSTABLE: ${s.reason}. No steady-state interval is given; the means are what this run saw, not a steady state.`);
   else if (s.status === 'not-yet-steady') lines.push(`NOT YET STEADY: ${s.reason}; ${s.suggestion ?? 'run longer'}.`);
+  const p = result.precision;
+  if (p !== undefined) {
+    const reached = Object.entries(p.reached).map(([k, v]) => `${k} ${v === null ? 'no interval' : `${num(v * 100, 3)} %`}`).join(', ');
+    lines.push(`precision: target ±${num(p.target * 100, 3)} % ${p.met ? 'met' : 'NOT met'} with ${p.replications} replications (${reached})${p.stopped ? `; stopped: ${p.stopped}` : ''}`);
+  }
   const w = result.warmupMs;
   const rules = [...new Set(result.warmupRules)].join(', ');
   lines.push(`warm-up: ${Math.min(...w) === Math.max(...w) ? duration(w[0]) : `${duration(Math.min(...w))}–${duration(Math.max(...w))}`} deleted (${rules})`);

@@ -62,6 +62,9 @@ export const RunResultSchema = z.object({
   warmupMs: z.array(z.number()),
   warmupRules: z.array(z.enum(['fixed', 'mser5', 'mser5-unconfirmed', 'mser5-suspect'])).optional(),
   steadyState: SteadyState.optional(),
+  precision: z
+    .object({ target: z.number(), met: z.boolean(), replications: z.number(), maxReplications: z.number(), reached: z.record(z.string(), z.number().nullable()), stopped: z.string().optional() })
+    .optional(),
   summary: z.object({
     throughput: Interval,
     wait: Distribution,

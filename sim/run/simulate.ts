@@ -4,6 +4,7 @@ import { intervalOf, round, withhold, type Interval, type MetricKind } from './i
 import type { Accounting, WindowMetrics } from './measure.ts';
 import { confirmedMustSurvive } from './safety.ts';
 import { priorityClasses, runReplication, type HistogramBuckets, type MessageRecords, type ReplicationResult } from './replication.ts';
+import type { PrecisionOutcome } from './precision.ts';
 import { assessStability, type SteadyState } from './stability.ts';
 import { predict, type TheoryPrediction } from './theoryMatch.ts';
 import { APPROXIMATION_TOLERANCE, familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
@@ -54,6 +55,8 @@ export interface RunResult {
   warmupRules: WarmupRule[];
   /** Whether a steady state exists and was reached; intervals are withheld when unstable. */
   steadyState: SteadyState;
+  /** Precision-driven runs only: the target and what was reached. */
+  precision?: PrecisionOutcome;
   summary: RunSummary;
   accounting: Accounting;
   theory?: TheoryPrediction & {
