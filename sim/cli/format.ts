@@ -33,7 +33,7 @@ export function formatStatistics(result: RunResult): string[] {
   const s = result.steadyState;
   const lines: string[] = [];
   if (s.status === 'unstable') lines.push(`UNSTABLE: ${s.reason}. No steady-state interval is given; the means are what this run saw, not a steady state.`);
-  else if (s.status === 'not-yet-steady') lines.push(`NOT YET STEADY: ${s.reason}; ${s.suggestion ?? 'run longer'}.`);
+  else if (s.status === 'not-yet-steady') lines.push(`NOT YET STEADY: ${s.reason}; ${s.suggestion ?? 'run longer'}. No steady-state interval is given.`);
   const p = result.precision;
   if (p !== undefined) {
     const reached = Object.entries(p.reached).map(([k, v]) => `${k} ${v === null ? 'no interval' : `${num(v * 100, 3)} %`}`).join(', ');
@@ -46,7 +46,7 @@ export function formatStatistics(result: RunResult): string[] {
   const methods = [...new Set([m.wait.method, m.wait.p99.method].filter((x) => x !== undefined))].join('; quantiles: ');
   if (methods) lines.push(`intervals: ${methods}${result.batchLag1 !== undefined ? ` (lag-1 of wait batch means ${num(result.batchLag1, 2)})` : ''}; lower ends clipped at 0`);
   const declined = [m.wait, m.wait.p99, m.queueLength].find((i) => i.ci95 === null && i.declined !== undefined && i.method !== 'none');
-  if (declined !== undefined && s.status !== 'unstable') lines.push(`no interval: ${declined.declined}`);
+  if (declined !== undefined && s.status === 'steady') lines.push(`no interval: ${declined.declined}`);
   const f = result.theory?.family;
   if (f !== undefined) {
     const rejected = f.tests.filter((t) => t.rejected).map((t) => t.metric);

@@ -111,7 +111,13 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
   const raw = summaryIntervals(scenario, runs, pooledWait, pooledSojourn);
   const declinedForLength = [raw.wait, raw.sojourn, raw.queueLength, raw.inSystem].find((i) => i.mean !== null && i.ci95 === null)?.declined;
   const steadyState = assessStability(runs, theory === undefined ? undefined : { stable: theory.stable, rho: rhoOf(theory) }, raw.throughput.mean ?? 0, declinedForLength);
-  const summary = steadyState.status === 'unstable' ? withholdAll(raw, `unstable: ${steadyState.reason}`) : raw;
+  // No steady state (unstable) or not reached yet: no steady-state interval anywhere, not just where a test noticed.
+  const summary =
+    steadyState.status === 'unstable'
+      ? withholdAll(raw, `unstable: ${steadyState.reason}`)
+      : steadyState.status === 'not-yet-steady'
+        ? withholdAll(raw, `not yet steady: ${steadyState.reason}`)
+        : raw;
   const accounting = totalAccounting(runs.map((r) => r.accounting));
   const waitLevels = byReplication ? [] : (runs[0]!.batchLevels ?? []);
   const chosen = waitLevels.find((l) => l.length === (summary.wait.df ?? -2) + 1);
