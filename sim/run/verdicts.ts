@@ -29,7 +29,7 @@ export interface FamilyVerdict {
   verdict: 'consistent' | 'inconsistent' | 'not-tested' | 'approximate';
   level: number;
   method: 'holm';
-  /** Metrics tested, each with its two-sided p-value; `rejected` marks Holm's rejections. */
+  /** Metrics tested (those with an interval of non-zero spread), each with its two-sided p-value; `rejected` marks Holm's rejections. */
   tests: { metric: string; p: number; rejected: boolean }[];
 }
 
@@ -43,7 +43,7 @@ export interface FamilyVerdict {
  */
 export function familyVerdict(compared: { metric: string; interval: Interval; value: number | undefined }[], approximate: boolean, level = FAMILY_LEVEL): FamilyVerdict {
   const tests = compared
-    .filter((c) => c.value !== undefined && Number.isFinite(c.value) && c.interval.mean !== null && c.interval.se !== undefined && c.interval.df !== undefined && c.interval.ci95 !== null)
+    .filter((c) => c.value !== undefined && Number.isFinite(c.value) && c.interval.mean !== null && c.interval.se !== undefined && c.interval.se > 0 && c.interval.df !== undefined && c.interval.ci95 !== null)
     .map((c) => ({ metric: c.metric, p: pValue(c.interval.mean!, c.interval.se!, c.interval.df!, c.value!), rejected: false }));
   if (approximate) return { verdict: tests.length === 0 ? 'not-tested' : 'approximate', level, method: 'holm', tests };
   if (tests.length === 0) return { verdict: 'not-tested', level, method: 'holm', tests };
