@@ -78,3 +78,21 @@ describe('interval half-widths follow their known sampling distribution', () => 
     expect(Math.abs(z)).toBeLessThan(limit);
   });
 });
+
+describe('quantiles read off a histogram', () => {
+  it('bucketQuantile and shareAbove invert each other within a bucket', async () => {
+    const { bucketQuantile, shareAbove } = await import('./intervals.ts');
+    const h = [
+      { lo: 0, hi: 0, count: 50 },
+      { lo: 1, hi: 2, count: 30 },
+      { lo: 2, hi: 4, count: 20 },
+    ];
+    expect(bucketQuantile(h, 0.5)).toBe(0); // half the observations are exactly 0
+    expect(shareAbove(h, 2)).toBeCloseTo(0.2, 12);
+    expect(shareAbove(h, 3)).toBeCloseTo(0.1, 12);
+    const q = bucketQuantile(h, 0.9);
+    expect(q).toBeGreaterThan(2);
+    expect(q).toBeLessThan(4);
+    expect(shareAbove(h, q)).toBeCloseTo(0.1, 1);
+  });
+});
