@@ -21,14 +21,14 @@ export interface Tally {
  * p99 wait, the runs that printed an interval and those whose interval covered the exact value. A
  * declined interval is never counted as covered.
  */
-export function coverageOf(c: CoverageCase, seeds: number, onSeed?: (done: number) => void): CoverageRow {
+export function coverageOf(c: CoverageCase, seeds: number, onSeed?: (done: number) => void, firstExperiment = 0): CoverageRow {
   const mean: Tally = { printed: 0, covered: 0 };
   const p99: Tally = { printed: 0, covered: 0 };
-  for (let e = 0; e < seeds; e++) {
+  for (let e = firstExperiment; e < firstExperiment + seeds; e++) {
     const r = simulate(c.scenario, { seed: 1000 * e });
     count(mean, r.summary.wait, c.waitMeanMs);
     if (c.waitP99Ms !== undefined) count(p99, r.summary.wait.p99, c.waitP99Ms);
-    onSeed?.(e + 1);
+    onSeed?.(e + 1 - firstExperiment);
   }
   return { name: c.name, seeds, mean, ...(c.waitP99Ms !== undefined ? { p99 } : {}) };
 }
