@@ -103,7 +103,7 @@ describe('ExpiryHeap', () => {
 });
 
 describe('ReadyBuffer', () => {
-  it('delivers the highest level first, FIFO within a level, requeues at the head of their level', () => {
+  it('delivers the highest level first, FIFO within a level, requeues at their arrival position in their level', () => {
     const b = new ReadyBuffer(3);
     const [a0, b0, a2, a1] = [message(0, 0), message(1, 0), message(2, 2), message(3, 1)];
     [a0, b0, a2, a1].forEach((m) => b.pushBack(m));
@@ -111,9 +111,11 @@ describe('ReadyBuffer', () => {
     expect([...b.messages()]).toEqual([a2, a1, a0, b0]);
     expect(b.shift()).toBe(a2);
     expect(b.shift()).toBe(a1);
-    const requeued = message(4, 0);
-    b.pushFront(requeued);
-    expect([b.shift(), b.shift(), b.shift()]).toEqual([requeued, a0, b0]);
+    expect(b.shift()).toBe(a0);
+    const late = message(4, 0);
+    b.requeue(late); // arrived after b0: goes behind it
+    b.requeue(a0); // arrived before b0: back in front of it, as RabbitMQ requeues
+    expect([b.shift(), b.shift(), b.shift()]).toEqual([a0, b0, late]);
     expect(b.count).toBe(0);
     expect(b.shift()).toBeUndefined();
   });

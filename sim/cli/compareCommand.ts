@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { parseCommandArgs } from './args.ts';
-import { duration, interval, num, table } from './format.ts';
+import { duration, interval, num, stateLabel, table } from './format.ts';
 import { compareFaultRows } from './formatFaults.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
@@ -38,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
   const row = (label: string, cell: (i: number) => string) => [label, ...rs.map((_, i) => cell(i))];
   const rows = [
     ['', ...outcome.report.runs.map((r) => r.label)],
+    row('state', (i) => stateLabel(rs[i]!)),
     row('throughput /s', (i) => interval(rs[i]!.summary.throughput)),
     row('wait mean', (i) => duration(rs[i]!.summary.wait.mean)),
     row('wait p99', (i) => duration(rs[i]!.summary.wait.p99.mean)),

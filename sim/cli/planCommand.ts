@@ -6,7 +6,7 @@ import { predict } from '../run/theoryMatch.ts';
 import { mmc } from '../theory/mmc.ts';
 import { sojournQuantile, waitQuantile } from '../theory/waitingTime.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
-import { duration, interval, num, table } from './format.ts';
+import { duration, interval, num, stateLabel, table } from './format.ts';
 import { checkOutputs, emitReport, executeTasks, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const results = await executeTasks(tasksOf(spec, scenarios), settings.workers, `plan ${vary}=${v}`, settings.budget);
     const result = reportOf(spec, scenarios, results).results[0]!;
-    const meets = satisfies(metricOf(result, target), target);
+    const meets = result.steadyState.status !== 'unstable' && satisfies(metricOf(result, target), target);
     evaluated.set(v, { result, meets, raw: pointRaw });
     process.stderr.write(`plan: ${vary}=${v} ${meets ? 'meets' : 'misses'} the target (${describe(metricOf(result, target), target)})\n`);
     return meets;
@@ -115,8 +115,8 @@ export async function run(argv: string[]): Promise<number> {
     kind: 'plan',
     plan: { target: target.text, vary, answer, reason, theoryBracket: bracket },
   };
-  const rows = [[vary, `${target.stat} ${target.metric}  [95 % interval]`, 'meets']];
-  for (const [v, p] of points) rows.push([String(v), describe(metricOf(p.result, target), target), p.meets ? 'yes' : 'no']);
+  const rows = [[vary, `${target.stat} ${target.metric}  [95 % interval]`, 'state', 'meets']];
+  for (const [v, p] of points) rows.push([String(v), describe(metricOf(p.result, target), target), stateLabel(p.result), p.meets ? 'yes' : 'no']);
   const text = `${table(rows)}\n${bracket ? `theory bracket (M/M/c): ${bracket.from}–${bracket.to}\n` : ''}answer: ${answer === null ? 'none' : `${vary} = ${answer}`} — ${reason}\n`;
   emitReport(report, values.out ?? `reports/${slug(scenario.name)}-plan.json`, values.json === true, text);
   return 0;
@@ -149,8 +149,9 @@ function metricOf(result: RunResult, target: Target): Interval {
   return target.stat === 'mean' ? d : d[target.stat];
 }
 
-/** Met when the upper end of the interval (the mean, with no interval) is under the target. */
+/** Met when the upper end of the interval is under the target; a maximum (no interval by design) by its value; a declined interval never meets. */
 function satisfies(i: Interval, target: Target): boolean {
+  if (i.ci95 === null && i.method !== 'none' && i.declined !== undefined) return false;
   const upper = i.ci95?.[1] ?? i.mean;
   if (upper === null) return false;
   return target.strict ? upper < target.value : upper <= target.value;

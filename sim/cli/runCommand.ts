@@ -2,10 +2,12 @@ import { parseCommandArgs } from './args.ts';
 import { formatRun } from './format.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, writeRecords, BUDGET_HELP } from './shared.ts';
 import { runReplay, writeReplayOnFailure } from './replay.ts';
+import { precisionGoal } from '../run/precision.ts';
+import { executePrecisionJob, parsePrecision } from './precisionRun.ts';
 import { UsageError } from './usageError.ts';
 
 const HELP = `qlab run <scenario.json> [--seed N] [--replications R] [--out file] [--json] [--records file.csv]
-                              [--workers N] [--shard i/N]
+                              [--workers N] [--shard i/N] [--precision 5%]
 qlab run --replay <file.replay.json> [--json]
 
 Simulates a scenario: the real engine in virtual time, R independent replications (seeds N, N+1, …),
@@ -21,10 +23,14 @@ every metric with its 95 % interval, theory and verdict where the scenario is an
   --shard i/N        run only shard i (0 ≤ i < N) and write a part for qlab merge
   --replay file      rerun exactly the one failing replication a replay file holds (written next to
                      the reports when an invariant breaks) and check it met the same fault schedule
+  --precision P      add replications (doubling from R, at most the scenario's
+                     precision.maxReplications, default 200) until every metric's 95 %
+                     half-width is below P of its mean (5% or 0.05); also the scenario's
+                     precision field. Not with --shard.
 `;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' }, replay: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' }, replay: { type: 'string' }, precision: { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP + BUDGET_HELP);
     return 0;
@@ -41,9 +47,15 @@ export async function run(argv: string[]): Promise<number> {
   checkOutputs(values.out ?? `reports/${slug(scenario.name)}.json`, values.records);
   const settings = runSettings(values, scenario);
   const shard = parseShard(values.shard);
-  const outcome = await executeJob(
-    { kind: 'run', title: scenario.name, description: scenario.description, seed: settings.seed, replications: settings.replications, points: [{ label: scenario.name, raw }] },
-    { workers: settings.workers, budget: settings.budget, shard, out: values.out, records: values.records !== undefined, label: scenario.name },
+  const goal = precisionGoal(scenario, parsePrecision(values.precision));
+  if (goal !== undefined && shard !== undefined) {
+    throw new UsageError('qlab run: --precision (or the scenario\'s precision field) decides how many replications to run from the results so far, so the work cannot be split into shards in advance; run it without --shard');
+  }
+  const spec = { kind: 'run' as const, title: scenario.name, description: scenario.description, seed: settings.seed, replications: settings.replications, points: [{ label: scenario.name, raw }] };
+  const outcome = await (
+    goal !== undefined
+      ? executePrecisionJob(spec, goal, { workers: settings.workers, budget: settings.budget, records: values.records !== undefined, label: scenario.name })
+      : executeJob(spec, { workers: settings.workers, budget: settings.budget, shard, out: values.out, records: values.records !== undefined, label: scenario.name })
   ).catch((error: unknown) => {
     writeReplayOnFailure(error, raw, scenario.name, values.out ?? `reports/${slug(scenario.name)}.json`);
     throw error;

@@ -1,7 +1,7 @@
 import { parseValues, parsePath, type ParamValue } from '../report/params.ts';
 import { sweepPoints } from '../report/jobs.ts';
 import { parseCommandArgs } from './args.ts';
-import { duration, num, table } from './format.ts';
+import { duration, num, stateLabel, table } from './format.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, parseShard, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
 import { UsageError } from './usageError.ts';
 
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<number> {
     { workers: settings.workers, budget: settings.budget, shard: parseShard(values.shard), out: values.out, label: `${scenario.name} sweep` },
   );
   if (outcome === undefined) return 0;
-  const rows = [[...params.map((p) => p.path), 'throughput /s', 'wait mean', 'wait p99', 'Lq', 'utilization', 'theory Wq', 'verdict']];
+  const rows = [[...params.map((p) => p.path), 'throughput /s', 'wait mean', 'wait p99', 'Lq', 'utilization', 'theory Wq', 'verdict Wq', 'family', 'state']];
   outcome.report.runs.forEach((point, i) => {
     const r = outcome.results[i]!;
     rows.push([
@@ -52,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
       r.summary.utilization.mean === null ? '—' : `${num(r.summary.utilization.mean * 100, 3)} %`,
       r.theory ? duration(r.theory.values.Wq) : '—',
       r.theory?.verdict.Wq ?? '',
+      r.theory?.family.verdict ?? '',
+      stateLabel(r),
     ]);
   });
   emitReport(outcome.report, values.out ?? `reports/${slug(scenario.name)}-sweep.json`, values.json === true, `${scenario.name}: ${outcome.report.runs.length} points\n${table(rows)}\n`);

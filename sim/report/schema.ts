@@ -9,10 +9,30 @@ import { Scenario } from '../scenario/schema.ts';
 export const REPORT_VERSION = 1;
 
 const num = z.number().nullable();
-export const Interval = z.object({ mean: num, ci95: z.tuple([z.number(), z.number()]).nullable() });
+export const Interval = z.object({
+  mean: num,
+  ci95: z.tuple([z.number(), z.number()]).nullable(),
+  method: z.enum(['replications', 'batch-sectioning', 'replications-exceedance', 'batch-exceedance', 'none']).optional(),
+  declined: z.string().optional(),
+  se: z.number().optional(),
+  df: z.number().optional(),
+});
 const Distribution = Interval.extend({ p50: Interval, p90: Interval, p99: Interval, p999: Interval, max: Interval });
 const Buckets = z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number() }));
-const Verdict = z.enum(['inside', 'outside', 'no-interval']);
+const Verdict = z.enum(['inside', 'outside', 'within-tolerance', 'beyond-tolerance', 'no-interval']);
+const SteadyState = z.object({
+  status: z.enum(['steady', 'unstable', 'not-yet-steady']),
+  reason: z.string(),
+  growthPerSec: z.number(),
+  rho: z.number().optional(),
+  suggestion: z.string().optional(),
+});
+const FamilyVerdict = z.object({
+  verdict: z.enum(['consistent', 'inconsistent', 'not-tested', 'approximate']),
+  level: z.number(),
+  method: z.literal('holm'),
+  tests: z.array(z.object({ metric: z.string(), p: z.number(), rejected: z.boolean() })),
+});
 
 export const Accounting = z.object({
   attempted: z.number(),
@@ -53,6 +73,11 @@ export const RunResultSchema = z.object({
   intervals: z.enum(['replications', 'batch-means']),
   batchLag1: num.optional(),
   warmupMs: z.array(z.number()),
+  warmupRules: z.array(z.enum(['fixed', 'mser5', 'mser5-unconfirmed', 'mser5-suspect'])).optional(),
+  steadyState: SteadyState.optional(),
+  precision: z
+    .object({ target: z.number(), met: z.boolean(), replications: z.number(), maxReplications: z.number(), reached: z.record(z.string(), z.number().nullable()), stopped: z.string().optional() })
+    .optional(),
   summary: z.object({
     throughput: Interval,
     wait: Distribution,
@@ -91,6 +116,8 @@ export const RunResultSchema = z.object({
         Pblock: Verdict.optional(),
         classes: z.array(z.object({ priority: z.number(), Wq: Verdict })).optional(),
       }),
+      family: FamilyVerdict.optional(),
+      tolerance: z.number().optional(),
     })
     .optional(),
   theoryNotApplicable: z.string().optional(),

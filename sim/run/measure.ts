@@ -1,5 +1,4 @@
 import { Tally } from '../metrics/tally.ts';
-import { mser5 } from '../stats/warmup.ts';
 import { ACKED, DEAD_LETTERED, IN_BROKER, VANISHED, type Tracker } from './tracker.ts';
 
 /** Scalar metrics of one window of one run; NaN where the window saw nothing to measure. */
@@ -45,6 +44,13 @@ class WindowSamples {
 
 export interface MeasuredWindows {
   metrics: WindowMetrics[];
+  /**
+   * The batches' metrics at each batch size: level 0 is the `batches` given, each next level merges
+   * neighbouring batches pairwise (the oldest left over when the count is odd), down to 2 batches.
+   */
+  batchLevels: WindowMetrics[][];
+  /** The windows of each batch level, for metrics measured outside this pass (confirm latency). */
+  batchLevelWindows: Window[][];
   /** The first window's wait and sojourn distributions, for the report's histograms. */
   waitHistogram: { lo: number; hi: number; count: number }[];
   sojournHistogram: { lo: number; hi: number; count: number }[];
@@ -106,20 +112,22 @@ export function measureWindows(
     if (tracker.msgPublished[m] === 1) s.reached++;
     if (tracker.msgRejected[m] === 1) s.refused++;
   }
-  if (batches.length > 0) {
-    const all = samples[0]!;
-    for (const s of samples.slice(1)) {
-      all.wait.merge(s.wait);
-      all.sojourn.merge(s.sojourn);
-      for (const [k, t] of s.classWait) all.classTally(all.classWait, k).merge(t);
-      for (const [k, t] of s.classSojourn) all.classTally(all.classSojourn, k).merge(t);
-      all.offered += s.offered;
-      all.reached += s.reached;
-      all.refused += s.refused;
+  if (batches.length > 0) for (const s of samples.slice(1)) mergeInto(samples[0]!, s);
+  const levels: { windows: Window[]; samples: WindowSamples[] }[] = [{ windows: batches, samples: samples.slice(1) }];
+  for (let last = levels[0]!; last.windows.length >= 4; last = levels[levels.length - 1]!) {
+    const skip = last.windows.length % 2;
+    const next: { windows: Window[]; samples: WindowSamples[] } = { windows: [], samples: [] };
+    for (let i = skip; i + 1 < last.windows.length; i += 2) {
+      const [a, b] = [last.windows[i]!, last.windows[i + 1]!];
+      next.windows.push({ fromBucket: a.fromBucket, toBucket: b.toBucket, fromMs: a.fromMs, toMs: b.toMs });
+      const merged = new WindowSamples(mode);
+      mergeInto(merged, last.samples[i]!);
+      mergeInto(merged, last.samples[i + 1]!);
+      next.samples.push(merged);
     }
+    levels.push(next);
   }
-  const metrics = windows.map((window, w) => {
-    const s = samples[w]!;
+  const metricsOf = (window: Window, s: WindowSamples): WindowMetrics => {
     const out: WindowMetrics = {
       throughputPerSec: tracker.completions.rate(window.fromBucket, window.toBucket),
       offeredPerSec: (s.offered * 1000) / (window.toMs - window.fromMs),
@@ -137,24 +145,85 @@ export function measureWindows(
       out[`class${k}.sojournMeanMs`] = s.classSojourn.get(k)?.mean ?? NaN;
     }
     return out;
-  });
-  return { metrics, waitHistogram: samples[0]!.wait.histogram(), sojournHistogram: samples[0]!.sojourn.histogram() };
+  };
+  const metrics = windows.map((window, w) => metricsOf(window, samples[w]!));
+  const exceed = batches.length === 0 ? [] : exceedances(tracker, whole, batches.length, batchOf, metrics[0]!);
+  const base = metrics.slice(1).map((m, b) => ({ ...m, ...exceed[b] }));
+  const batchLevels = batches.length === 0 ? [] : levels.map((l, i) => (i === 0 ? base : l.windows.map((w, j) => ({ ...metricsOf(w, l.samples[j]!), ...sumCounts(exceed, i, j, batches.length) }))));
+  const batchLevelWindows = batches.length === 0 ? [] : levels.map((l) => l.windows);
+  return { metrics, batchLevels, batchLevelWindows, waitHistogram: samples[0]!.wait.histogram(), sojournHistogram: samples[0]!.sojourn.histogram() };
+}
+
+/**
+ * Per batch, how many waits (sojourns) the batch measured and how many exceed the WHOLE window's
+ * quantile estimate (`waitN`, `waitP99Ms.above`, …): the batch means of these indicators give the
+ * quantile's interval by inverting the empirical distribution (see intervals.ts), a method whose
+ * batches behave like any batch means, unlike per-batch quantiles.
+ */
+function exceedances(tracker: Tracker, whole: Window, count: number, batchOf: (t: number) => number, wholeMetrics: WindowMetrics): WindowMetrics[] {
+  const out: WindowMetrics[] = Array.from({ length: count }, () => ({}));
+  const keys = QUANTILES.map(([label]) => label.toUpperCase());
+  const thresholds = (name: string) => keys.map((k) => wholeMetrics[`${name}${k}Ms`] ?? NaN);
+  const waitAt = thresholds('wait');
+  const sojournAt = thresholds('sojourn');
+  for (const o of out) {
+    o.waitN = 0;
+    o.sojournN = 0;
+    for (const k of keys) o[`wait${k}Ms.above`] = o[`sojourn${k}Ms.above`] = 0;
+  }
+  for (let c = 0; c < tracker.copies; c++) {
+    const arrival = tracker.arrivalMs[c]!;
+    if (arrival < whole.fromMs || arrival >= whole.toMs) continue;
+    const b = batchOf(arrival) - 1;
+    if (b < 0) continue;
+    const o = out[b]!;
+    const start = tracker.serviceStartMs[c]!;
+    const end = tracker.endMs[c]!;
+    if (start >= 0) {
+      o.waitN!++;
+      keys.forEach((k, i) => {
+        if (start - arrival > waitAt[i]!) o[`wait${k}Ms.above`]!++;
+      });
+    }
+    if (end >= 0) {
+      o.sojournN!++;
+      keys.forEach((k, i) => {
+        if (end - arrival > sojournAt[i]!) o[`sojourn${k}Ms.above`]!++;
+      });
+    }
+  }
+  return out;
+}
+
+/** The counts of batch j at merge level `level` (2^level finest batches, the oldest left over when a level's count was odd). */
+function sumCounts(exceed: WindowMetrics[], level: number, j: number, finest: number): WindowMetrics {
+  let first = 0;
+  let size = 1;
+  let n = finest;
+  for (let l = 0; l < level; l++) {
+    first += (n % 2) * size;
+    n = Math.floor(n / 2);
+    size *= 2;
+  }
+  const out: WindowMetrics = {};
+  for (let b = first + j * size; b < first + (j + 1) * size; b++) for (const [k, v] of Object.entries(exceed[b]!)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+function mergeInto(all: WindowSamples, s: WindowSamples): void {
+  all.wait.merge(s.wait);
+  all.sojourn.merge(s.sojourn);
+  for (const [k, t] of s.classWait) all.classTally(all.classWait, k).merge(t);
+  for (const [k, t] of s.classSojourn) all.classTally(all.classSojourn, k).merge(t);
+  all.offered += s.offered;
+  all.reached += s.reached;
+  all.refused += s.refused;
 }
 
 function distribution(name: string, tally: Tally): WindowMetrics {
   const out: WindowMetrics = { [`${name}MeanMs`]: tally.mean, [`${name}MaxMs`]: tally.max };
   for (const [label, q] of QUANTILES) out[`${name}${label.toUpperCase()}Ms`] = tally.quantile(q);
   return out;
-}
-
-/** The warm-up by MSER-5 on the waits in arrival order: the arrival time of the first kept message. */
-export function autoWarmupMs(tracker: Tracker, endMs: number): number {
-  const order: number[] = [];
-  for (let c = 0; c < tracker.copies; c++) if (tracker.serviceStartMs[c]! >= 0 && tracker.arrivalMs[c]! < endMs) order.push(c);
-  order.sort((a, b) => tracker.arrivalMs[a]! - tracker.arrivalMs[b]!);
-  const waits = order.map((c) => tracker.serviceStartMs[c]! - tracker.arrivalMs[c]!);
-  const cut = mser5(waits).truncate;
-  return cut < order.length ? tracker.arrivalMs[order[cut]!]! : 0;
 }
 
 export interface Accounting {

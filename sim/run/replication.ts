@@ -12,13 +12,14 @@ import { confirmLatencyMetrics } from '../workload/confirmLatency.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { PublisherLedger, type PublisherOutcome } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from './faults.ts';
-import { account, autoWarmupMs, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { account, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
+import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
 
-/** Batches for intervals from a single run (batch means). */
+/** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
 
 export interface ReplicationResult {
@@ -28,6 +29,10 @@ export interface ReplicationResult {
   metrics: WindowMetrics;
   /** The same metrics on BATCHES equal slices of the window (for batch means with one replication). */
   batches: WindowMetrics[];
+  /** batchLevels[0] = batches; each next level merges neighbours pairwise (batch size doubles). */
+  batchLevels: WindowMetrics[][];
+  /** How the warm-up was chosen; 'mser5-suspect' means MSER's cut was not trusted (run too short). */
+  warmupRule: WarmupRule;
   accounting: Accounting;
   recoveryMs: number[];
   crashes: number;
@@ -124,7 +129,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   tracker.inSystem.finish();
   tracker.busy.finish();
 
-  const warmupMs = resolveWarmup(scenario, tracker, durationMs);
+  const warmup = warmupPoint(scenario, tracker, durationMs);
+  const warmupMs = warmup.warmupMs;
   const classes = priorityClasses(scenario);
   const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
   const window = (from: number, to: number): Window => ({
@@ -142,6 +148,11 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   if (ledger.confirmSentMs.length > 0) {
     const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
     measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
+    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
+    measured.batchLevelWindows.forEach((windows, level) => {
+      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
+      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
+    });
   }
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
@@ -156,6 +167,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     warmupMs: fromBucket * tracker.queueLength.bucketMs,
     metrics,
     batches,
+    batchLevels: measured.batchLevels,
+    warmupRule: warmup.rule,
     accounting,
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
@@ -194,11 +207,6 @@ function runReporting(loop: EventLoop, limits: { untilMs: number; stopWhen?: () 
     if (limits.stopWhen?.()) return;
     report();
   }
-}
-
-function resolveWarmup(scenario: Scenario, tracker: Tracker, durationMs: number): number {
-  if (scenario.warmupSec === 'auto') return autoWarmupMs(tracker, durationMs);
-  return (scenario.warmupSec ?? scenario.durationSec / 10) * 1000;
 }
 
 /** The priority levels that can occur, for per-class metrics (empty when priorities play no part). */

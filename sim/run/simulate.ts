@@ -1,19 +1,20 @@
 import type { Scenario } from '../scenario/schema.ts';
 import { lag1Autocorrelation } from '../stats/batchMeans.ts';
-import { tInterval } from '../stats/interval.ts';
+import { intervalOf, round, withhold, type Interval, type MetricKind } from './intervals.ts';
 import type { Accounting, WindowMetrics } from './measure.ts';
 import { confirmedMustSurvive } from './safety.ts';
 import { priorityClasses, runReplication, type HistogramBuckets, type MessageRecords, type ReplicationResult } from './replication.ts';
 import { sumFaultCounts, type FaultCount } from '../faults/faultLog.ts';
 import type { ReplicationFaults } from '../faults/faultReport.ts';
 import type { PublisherOutcome } from '../workload/publisherLedger.ts';
-import { predict, type TheoryPrediction, type TheoryVerdict } from './theoryMatch.ts';
+import type { PrecisionOutcome } from './precision.ts';
+import { assessStability, type SteadyState } from './stability.ts';
+import { predict, type TheoryPrediction } from './theoryMatch.ts';
+import { APPROXIMATION_TOLERANCE, familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
+import type { WarmupRule } from './warmupPoint.ts';
 
-/** A mean with its 95 % interval; null where nothing was measured or the spread is unknown. */
-export interface Interval {
-  mean: number | null;
-  ci95: [number, number] | null;
-}
+export type { Interval } from './intervals.ts';
+export { round } from './intervals.ts';
 
 export interface DistributionSummary extends Interval {
   p50: Interval;
@@ -50,14 +51,25 @@ export interface RunSummary {
 export interface RunResult {
   scenario: Scenario;
   seeds: number[];
-  /** How the intervals were formed: across replications, or across batches of one run. */
+  /** How the intervals were formed: across replications, or across batches of one run (each interval also names its method). */
   intervals: 'replications' | 'batch-means';
   /** Batch means only: lag-1 autocorrelation of the batch means of the wait (near 0 is good). */
   batchLag1?: number;
   warmupMs: number[];
+  /** Per replication: how its warm-up was chosen. */
+  warmupRules: WarmupRule[];
+  /** Whether a steady state exists and was reached; intervals are withheld when unstable. */
+  steadyState: SteadyState;
+  /** Precision-driven runs only: the target and what was reached. */
+  precision?: PrecisionOutcome;
   summary: RunSummary;
   accounting: Accounting;
-  theory?: TheoryPrediction & { verdict: { Wq: TheoryVerdict; W: TheoryVerdict; Lq: TheoryVerdict; L: TheoryVerdict; Pblock?: TheoryVerdict; classes?: { priority: number; Wq: TheoryVerdict }[] } };
+  theory?: TheoryPrediction & {
+    verdict: { Wq: TheoryVerdict; W: TheoryVerdict; Lq: TheoryVerdict; L: TheoryVerdict; Pblock?: TheoryVerdict; classes?: { priority: number; Wq: TheoryVerdict }[] };
+    family: FamilyVerdict;
+    /** Relative tolerance used when theory is an approximation. */
+    tolerance?: number;
+  };
   theoryNotApplicable?: string;
   safety: { confirmedMustSurvive: boolean; lost: number; duplicated: number; unexpected: number };
   liveness: { drained: boolean };
@@ -83,8 +95,8 @@ export interface SimulateOptions {
 
 /**
  * Runs a scenario: independent replications with seeds seed, seed+1, … (each replayable alone), then
- * every summary metric as a mean with its 95 % Student-t interval across replications — or, with a
- * single replication, across 20 batches of its measurement window (batch means).
+ * every summary metric with its 95 % interval across replications — or, with a single replication,
+ * from adaptive batches of its measurement window (see intervals.ts for the methods).
  */
 export function simulate(scenario: Scenario, options: SimulateOptions = {}): RunResult {
   const replications = options.replications ?? scenario.replications;
@@ -101,45 +113,34 @@ export function simulate(scenario: Scenario, options: SimulateOptions = {}): Run
 /** Combines replications into the run result (also what a merge of shards does). */
 export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): RunResult {
   const byReplication = runs.length >= 2;
-  const observations: WindowMetrics[] = byReplication ? runs.map((r) => r.metrics) : runs[0]!.batches;
-  const interval = (key: string): Interval => estimate(observations.map((o) => o[key] ?? NaN));
-  const dist = (name: string): DistributionSummary => ({
-    ...interval(`${name}MeanMs`),
-    p50: interval(`${name}P50Ms`),
-    p90: interval(`${name}P90Ms`),
-    p99: interval(`${name}P99Ms`),
-    p999: interval(`${name}P999Ms`),
-    max: interval(`${name}MaxMs`),
-  });
-  const classes = priorityClasses(scenario);
-  const summary: RunSummary = {
-    throughput: interval('throughputPerSec'),
-    wait: dist('wait'),
-    sojourn: dist('sojourn'),
-    queueLength: { ...interval('queueLengthMean'), max: interval('queueLengthMax') },
-    inSystem: { ...interval('inSystemMean'), max: interval('inSystemMax') },
-    utilization: interval('utilization'),
-    blocking: interval('blockingProbability'),
-    offeredPerSec: interval('offeredPerSec'),
-    ...(classes.length > 0 ? { classes: classes.map((k) => ({ priority: k, wait: interval(`class${k}.waitMeanMs`), sojourn: interval(`class${k}.sojournMeanMs`) })) } : {}),
-    redeliveries: sum(runs.map((r) => r.accounting.redeliveries)),
-    deadLettered: sumRecords(runs.map((r) => r.accounting.deadLetteredByReason)),
-    recovery: { crashes: sum(runs.map((r) => r.crashes)), recoveryMs: runs.flatMap((r) => r.recoveryMs) },
-    ...(observations.some((o) => o.confirmLatencyMeanMs !== undefined)
-      ? { confirmLatency: { ...interval('confirmLatencyMeanMs'), p50: interval('confirmLatencyP50Ms'), p99: interval('confirmLatencyP99Ms') } }
-      : {}),
-  };
-  const accounting = totalAccounting(runs.map((r) => r.accounting));
+  const pooledWait = byReplication ? mergeHistograms(runs.map((r) => r.histograms.waitMs)) : undefined;
+  const pooledSojourn = byReplication ? mergeHistograms(runs.map((r) => r.histograms.sojournMs)) : undefined;
   const prediction = predict(scenario);
+  const theory = 'notApplicable' in prediction ? undefined : prediction;
+  const raw = summaryIntervals(scenario, runs, pooledWait, pooledSojourn);
+  const declinedForLength = [raw.wait, raw.sojourn, raw.queueLength, raw.inSystem].find((i) => i.mean !== null && i.ci95 === null)?.declined;
+  const steadyState = assessStability(runs, theory === undefined ? undefined : { stable: theory.stable, rho: rhoOf(theory) }, raw.throughput.mean ?? 0, declinedForLength);
+  // No steady state (unstable) or not reached yet: no steady-state interval anywhere, not just where a test noticed.
+  const summary =
+    steadyState.status === 'unstable'
+      ? withholdAll(raw, `unstable: ${steadyState.reason}`)
+      : steadyState.status === 'not-yet-steady'
+        ? withholdAll(raw, `not yet steady: ${steadyState.reason}`)
+        : raw;
+  const accounting = totalAccounting(runs.map((r) => r.accounting));
+  const waitLevels = byReplication ? [] : (runs[0]!.batchLevels ?? []);
+  const chosen = waitLevels.find((l) => l.length === (summary.wait.df ?? -2) + 1);
   const result: RunResult = {
     scenario,
     seeds: runs.map((r) => r.seed),
     intervals: byReplication ? 'replications' : 'batch-means',
-    ...(byReplication ? {} : { batchLag1: round(lag1Autocorrelation(observations.map((o) => o.waitMeanMs ?? NaN).filter(Number.isFinite))) }),
+    ...(byReplication ? {} : { batchLag1: round(lag1Of((chosen ?? waitLevels[0] ?? []).map((o) => o.waitMeanMs ?? NaN))) }),
     warmupMs: runs.map((r) => r.warmupMs),
+    warmupRules: runs.map((r) => r.warmupRule ?? 'fixed'),
+    steadyState,
     summary,
     accounting,
-    ...('notApplicable' in prediction ? { theoryNotApplicable: prediction.notApplicable } : { theory: { ...prediction, verdict: verdictOf(prediction, summary) } }),
+    ...(theory === undefined ? { theoryNotApplicable: (prediction as { notApplicable: string }).notApplicable } : { theory: withVerdicts(theory, summary) }),
     safety: { confirmedMustSurvive: confirmedMustSurvive(scenario), lost: accounting.lost, duplicated: accounting.duplicated, unexpected: accounting.unexpected },
     liveness: { drained: runs.every((r) => r.drained) },
     replications: runs.map((r) => ({ seed: r.seed, warmupMs: r.warmupMs, metrics: r.metrics, accounting: r.accounting, recoveryMs: r.recoveryMs, crashes: r.crashes, drained: r.drained, ...(r.faults ? { faults: r.faults } : {}), ...(r.publishers ? { publishers: r.publishers } : {}) })),
@@ -147,8 +148,8 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
     ...publishersOf(runs),
     series: runs[0]!.series,
     histograms: {
-      waitMs: mergeHistograms(runs.map((r) => r.histograms.waitMs)),
-      sojournMs: mergeHistograms(runs.map((r) => r.histograms.sojournMs)),
+      waitMs: pooledWait ?? mergeHistograms(runs.map((r) => r.histograms.waitMs)),
+      sojournMs: pooledSojourn ?? mergeHistograms(runs.map((r) => r.histograms.sojournMs)),
     },
     counters: {
       events: sum(runs.map((r) => r.events)),
@@ -160,28 +161,84 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
   return result;
 }
 
-function estimate(values: number[]): Interval {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return { mean: null, ci95: null };
-  const e = tInterval(finite);
-  return { mean: round(e.mean), ci95: e.ci95 === null || !Number.isFinite(e.ci95[0]) ? null : [round(e.ci95[0]), round(e.ci95[1])] };
-}
-
-function verdict(interval: Interval, value: number | undefined): TheoryVerdict {
-  if (value === undefined || !Number.isFinite(value) || interval.ci95 === null) return 'no-interval';
-  return interval.ci95[0] <= value && value <= interval.ci95[1] ? 'inside' : 'outside';
-}
-
-function verdictOf(p: TheoryPrediction, s: RunSummary): NonNullable<RunResult['theory']>['verdict'] {
+function summaryIntervals(scenario: Scenario, runs: ReplicationResult[], pooledWait: HistogramBuckets | undefined, pooledSojourn: HistogramBuckets | undefined): RunSummary {
+  const interval = (key: string, kind: MetricKind = 'mean', pooled?: HistogramBuckets): Interval => intervalOf(key, kind, runs, pooled);
+  const dist = (name: string, pooled: HistogramBuckets | undefined): DistributionSummary => ({
+    ...interval(`${name}MeanMs`),
+    p50: interval(`${name}P50Ms`, 'quantile', pooled),
+    p90: interval(`${name}P90Ms`, 'quantile', pooled),
+    p99: interval(`${name}P99Ms`, 'quantile', pooled),
+    p999: interval(`${name}P999Ms`, 'quantile', pooled),
+    max: interval(`${name}MaxMs`, 'max'),
+  });
+  const classes = priorityClasses(scenario);
   return {
-    Wq: verdict(s.wait, p.values.Wq),
-    W: verdict(s.sojourn, p.values.W),
-    Lq: verdict(s.queueLength, p.values.Lq),
-    L: verdict(s.inSystem, p.values.L),
-    ...(p.values.Pblock !== undefined ? { Pblock: verdict(s.blocking, p.values.Pblock) } : {}),
-    ...(p.values.classes !== undefined
-      ? { classes: p.values.classes.map((k) => ({ priority: k.priority, Wq: verdict(s.classes?.find((c) => c.priority === k.priority)?.wait ?? { mean: null, ci95: null }, k.Wq) })) }
+    throughput: interval('throughputPerSec'),
+    wait: dist('wait', pooledWait),
+    sojourn: dist('sojourn', pooledSojourn),
+    queueLength: { ...interval('queueLengthMean'), max: interval('queueLengthMax', 'max') },
+    inSystem: { ...interval('inSystemMean'), max: interval('inSystemMax', 'max') },
+    utilization: interval('utilization'),
+    blocking: interval('blockingProbability'),
+    offeredPerSec: interval('offeredPerSec'),
+    ...(classes.length > 0 ? { classes: classes.map((k) => ({ priority: k, wait: interval(`class${k}.waitMeanMs`), sojourn: interval(`class${k}.sojournMeanMs`) })) } : {}),
+    redeliveries: sum(runs.map((r) => r.accounting.redeliveries)),
+    deadLettered: sumRecords(runs.map((r) => r.accounting.deadLetteredByReason)),
+    recovery: { crashes: sum(runs.map((r) => r.crashes)), recoveryMs: runs.flatMap((r) => r.recoveryMs) },
+    // Publish-to-confirm latency is not a queueing-theory quantity: its quantiles get the sectioning interval of a mean.
+    ...(runs.some((r) => r.metrics.confirmLatencyMeanMs !== undefined)
+      ? { confirmLatency: { ...interval('confirmLatencyMeanMs'), p50: interval('confirmLatencyP50Ms'), p99: interval('confirmLatencyP99Ms') } }
       : {}),
+  };
+}
+
+/** An unstable system has no steady state: every steady-state interval is withheld (the means stay, as what this run happened to see). */
+function withholdAll(s: RunSummary, reason: string): RunSummary {
+  const w = (i: Interval) => withhold(i, reason);
+  const d = (x: DistributionSummary): DistributionSummary => ({ ...w(x), p50: w(x.p50), p90: w(x.p90), p99: w(x.p99), p999: w(x.p999), max: x.max });
+  return {
+    ...s,
+    throughput: w(s.throughput),
+    wait: d(s.wait),
+    sojourn: d(s.sojourn),
+    queueLength: { ...w(s.queueLength), max: s.queueLength.max },
+    inSystem: { ...w(s.inSystem), max: s.inSystem.max },
+    utilization: w(s.utilization),
+    blocking: w(s.blocking),
+    ...(s.classes ? { classes: s.classes.map((k) => ({ priority: k.priority, wait: w(k.wait), sojourn: w(k.sojourn) })) } : {}),
+  };
+}
+
+function rhoOf(p: TheoryPrediction): number {
+  return p.inputs.lambda / ((p.inputs.c ?? 1) * p.inputs.mu);
+}
+
+function withVerdicts(p: TheoryPrediction, s: RunSummary): NonNullable<RunResult['theory']> {
+  const approximate = p.approximation !== undefined;
+  const compared: { metric: string; interval: Interval; value: number | undefined }[] = [
+    { metric: 'Wq', interval: s.wait, value: p.values.Wq },
+    { metric: 'W', interval: s.sojourn, value: p.values.W },
+    { metric: 'Lq', interval: s.queueLength, value: p.values.Lq },
+    { metric: 'L', interval: s.inSystem, value: p.values.L },
+    ...(p.values.Pblock !== undefined ? [{ metric: 'Pblock', interval: s.blocking, value: p.values.Pblock }] : []),
+    ...(p.values.classes ?? []).map((k) => ({ metric: `class${k.priority}.Wq`, interval: s.classes?.find((c) => c.priority === k.priority)?.wait ?? { mean: null, ci95: null }, value: k.Wq })),
+  ];
+  const v = (metric: string) => {
+    const c = compared.find((x) => x.metric === metric)!;
+    return metricVerdict(c.interval, c.value, approximate);
+  };
+  return {
+    ...p,
+    verdict: {
+      Wq: v('Wq'),
+      W: v('W'),
+      Lq: v('Lq'),
+      L: v('L'),
+      ...(p.values.Pblock !== undefined ? { Pblock: v('Pblock') } : {}),
+      ...(p.values.classes !== undefined ? { classes: p.values.classes.map((k) => ({ priority: k.priority, Wq: v(`class${k.priority}.Wq`) })) } : {}),
+    },
+    family: familyVerdict(compared, approximate),
+    ...(approximate ? { tolerance: APPROXIMATION_TOLERANCE } : {}),
   };
 }
 
@@ -215,9 +272,8 @@ function sumRecords(records: Record<string, number>[]): Record<string, number> {
   return out;
 }
 
-/** Reports keep 12 significant digits: enough for any measurement, and stable text across platforms. */
-export function round(value: number): number {
-  return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+function lag1Of(values: number[]): number {
+  return lag1Autocorrelation(values.filter(Number.isFinite));
 }
 
 function faultsOf(runs: ReplicationResult[]): Pick<RunResult, 'faults'> {

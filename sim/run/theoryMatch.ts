@@ -24,7 +24,7 @@ export interface TheoryPrediction {
   stable: boolean;
 }
 
-export type TheoryVerdict = 'inside' | 'outside' | 'no-interval';
+export type { TheoryVerdict } from './verdicts.ts';
 
 /**
  * Whether the scenario is a queueing model theory can answer exactly — and which one. It is when

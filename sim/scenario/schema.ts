@@ -202,6 +202,14 @@ export const Scenario = z
         records: z.boolean().default(false).describe('Keep one flat record per message of the first replication.'),
       })
       .default({ percentiles: 'hdr', seriesPoints: 400, records: false }),
+    precision: z
+      .strictObject({
+        relativeHalfWidth: z.number().gt(0).lt(1).describe('Stop adding replications once every metric\'s 95 % half-width ÷ |mean| is below this.'),
+        metrics: z.array(z.enum(['throughput', 'wait', 'sojourn', 'queueLength', 'inSystem', 'utilization', 'wait.p99', 'sojourn.p99'])).min(1).optional(),
+        maxReplications: z.number().int().min(2).max(10_000).optional(),
+      })
+      .optional()
+      .describe('Precision-driven run: replications double from `replications` until the target is met or maxReplications (default 200) is reached.'),
   })
   .superRefine((s, ctx) => {
     const queues = new Set(s.broker.queues.map((q) => q.name));

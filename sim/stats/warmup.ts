@@ -20,16 +20,19 @@ export interface MserResult {
   truncate: number;
   /** The MSER statistic at that point (lower is better). */
   statistic: number;
-  /** True when the minimum sits in the last half, where MSER is unreliable: the run is too short. */
+  /**
+   * True when the minimum sits at the end of the searched range (the statistic still falling where
+   * the search stops): the transient may outlast it, the run is too short, and the cut is not to be trusted.
+   */
   suspect: boolean;
 }
 
 /**
  * MSER-5 (White 1997; Franklin & White 2008): average the series in batches of 5, then choose the
  * truncation point d that minimises the standard error of the mean of what is left,
- * Σ(Zᵢ − Z̄_d)² / (k − d)², searching d over the first half of the k batches.
+ * Σ(Zᵢ − Z̄_d)² / (k − d)², searching d over the first `maxShare` (default half) of the k batches.
  */
-export function mser5(values: ArrayLike<number>): MserResult {
+export function mser5(values: ArrayLike<number>, options: { maxShare?: number } = {}): MserResult {
   const batchSize = 5;
   const k = Math.floor(values.length / batchSize);
   if (k < 2) return { truncate: 0, statistic: NaN, suspect: true };
@@ -53,7 +56,7 @@ export function mser5(values: ArrayLike<number>): MserResult {
   }
   let best = 0;
   let bestStatistic = Infinity;
-  const lastCandidate = Math.floor(k / 2);
+  const lastCandidate = Math.floor(k * (options.maxShare ?? 0.5));
   for (let d = 0; d <= lastCandidate; d++) {
     const m = k - d;
     const sse = Math.max(0, suffixSquares[d]! - (suffixSum[d]! * suffixSum[d]!) / m);

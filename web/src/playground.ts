@@ -75,6 +75,10 @@ function draw(result: Result): void {
   theoryNote.textContent = t
     ? `Theory: ${t.model}${t.approximation ? ` (${t.approximation})` : ''}, utilisation ρ = ${fmt(rho, 3)}.`
     : `No exact theory here (${result.theoryNotApplicable}); utilisation ρ = λ/(1 − p)/(cμ) = ${fmt(rho, 3)}${rho < 1 ? `, M/M/c with the inflated rate would give Wq ≈ ${fmt((mmc(lambdaEff, settings.mu, settings.consumers).Wq ?? NaN) * 1000)} ms` : ' — unstable'}.`;
+  // Stability first: an unstable or not-yet-steady run says so before any number.
+  const steady = result.steadyState;
+  if (steady.status === 'unstable') theoryNote.textContent = `UNSTABLE: ${steady.reason} — no steady-state intervals. ${theoryNote.textContent}`;
+  else if (steady.status === 'not-yet-steady') theoryNote.textContent = `Not yet steady: ${steady.reason}; ${steady.suggestion ?? 'run longer'}. ${theoryNote.textContent}`;
   const bars = [
     { label: 'Lq (messages)', sim: result.summary.queueLength, theory: t?.values.Lq ?? null },
     { label: 'L (messages)', sim: result.summary.inSystem, theory: t?.values.L ?? null },
