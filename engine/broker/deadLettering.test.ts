@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { EventLoop } from '../../sim/kernel/eventLoop.ts';
+import { randomStreams } from '../../sim/random/streams.ts';
+import { Broker, type BrokerObserver, type Delivery } from '../index.ts';
+
+// RabbitMQ's dead-lettering guide (rabbitmq.com/docs/dlx): the dead-lettered copy is published to
+// the queue's DLX with the dead-letter routing key if one is set, otherwise with the message's own
+// routing key; a DLX that does not exist drops the message (no error for the publisher); a DLX
+// that routes it nowhere drops it; a rejection-free cycle is dropped; the original leaves its queue
+// in every case.
+
+function setup() {
+  const events: string[] = [];
+  const observer: BrokerObserver = {
+    dropped: (queue, _p, why) => events.push(`dropped ${queue}: ${why}`),
+    deadLettered: (queue, _p, reason) => events.push(`dead-lettered ${queue}: ${reason}`),
+  };
+  const loop = new EventLoop();
+  const broker = new Broker({ clock: loop, random: randomStreams(3).stream('broker'), observer });
+  return { loop, broker, events };
+}
+
+const text = (d: Delivery | undefined) => (d === undefined ? undefined : new TextDecoder().decode(d.body));
+
+describe('dead-letter routing', () => {
+  it('a direct DLX routes by the dead-letter routing key when set', () => {
+    const { broker } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('by-original');
+    broker.declareQueue('by-dlrk');
+    broker.bindQueue('by-original', 'dlx', 'orders');
+    broker.bindQueue('by-dlrk', 'dlx', 'parked');
+    broker.declareExchange('in', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx', deadLetterRoutingKey: 'parked' });
+    broker.bindQueue('work', 'in', 'orders');
+    broker.publish('in', 'orders', 'm');
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    const dead = broker.get('by-dlrk')!;
+    expect([text(dead), dead.exchange, dead.routingKey]).toEqual(['m', 'dlx', 'parked']);
+    expect(dead.deaths[0]).toMatchObject({ exchange: 'in', routingKeys: ['orders'] });
+    expect(broker.queueInfo('by-original').ready).toBe(0);
+  });
+
+  it('without a dead-letter routing key the message keeps its own routing key', () => {
+    const { broker } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('by-original');
+    broker.bindQueue('by-original', 'dlx', 'orders');
+    broker.declareExchange('in', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx' });
+    broker.bindQueue('work', 'in', 'orders');
+    broker.publish('in', 'orders', 'm');
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    expect(broker.get('by-original')?.routingKey).toBe('orders');
+  });
+
+  it('a DLX that does not exist drops the message, and the queue is left empty', () => {
+    const { broker, events } = setup();
+    broker.declareQueue('work', { deadLetterExchange: 'missing' });
+    broker.publish('', 'work', 'm');
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    expect(broker.queueInfo('work')).toMatchObject({ ready: 0, unacked: 0 });
+    expect(events).toEqual(['dead-lettered work: rejected', "dropped work: dead-letter exchange 'missing' does not exist"]);
+  });
+
+  it('a DLX that routes the message nowhere drops it', () => {
+    const { broker, events } = setup();
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('work', { deadLetterExchange: 'dlx' });
+    broker.publish('', 'work', 'm');
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    expect(events).toEqual(['dead-lettered work: rejected', "dropped work: dead-letter exchange 'dlx' routed it nowhere"]);
+  });
+
+  it('a fanout DLX copies the message to every bound queue, each with the same death history', () => {
+    const { broker } = setup();
+    broker.declareExchange('dlx', 'fanout');
+    for (const q of ['d1', 'd2']) {
+      broker.declareQueue(q);
+      broker.bindQueue(q, 'dlx', '');
+    }
+    broker.declareQueue('work', { deadLetterExchange: 'dlx' });
+    broker.publish('', 'work', 'm');
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    for (const q of ['d1', 'd2']) expect(broker.get(q)!.deaths).toEqual([{ queue: 'work', reason: 'rejected', count: 1, timeMs: 0, exchange: '', routingKeys: ['work'] }]);
+  });
+});
+
+describe('cycles', () => {
+  it('a queue rejecting into itself is no cycle: the message comes back, its rejected count going up', () => {
+    const { broker } = setup();
+    broker.declareQueue('self', { deadLetterExchange: '' }); // default exchange, own name as key
+    broker.publish('', 'self', 'm');
+    broker.reject(broker.get('self')!.deliveryTag, { requeue: false });
+    broker.reject(broker.get('self')!.deliveryTag, { requeue: false });
+    const back = broker.get('self')!;
+    expect(back.deaths).toEqual([{ queue: 'self', reason: 'rejected', count: 2, timeMs: 0, exchange: '', routingKeys: ['self'] }]);
+  });
+
+  it('an expiry cycle through two queues is dropped when it reaches the first queue again', () => {
+    const { broker, loop, events } = setup();
+    broker.declareQueue('a', { messageTtlMs: 10, deadLetterExchange: '', deadLetterRoutingKey: 'b' });
+    broker.declareQueue('b', { messageTtlMs: 10, deadLetterExchange: '', deadLetterRoutingKey: 'a' });
+    broker.publish('', 'a', 'm');
+    loop.run({ untilMs: 10 });
+    expect(broker.queueInfo('b').ready).toBe(1);
+    loop.run({ untilMs: 1000 });
+    expect(broker.queueInfo('a').ready + broker.queueInfo('b').ready).toBe(0);
+    expect(events.filter((e) => e.startsWith('dropped'))).toEqual(['dropped a: dead-letter cycle']);
+  });
+});
