@@ -109,3 +109,45 @@ describe('cycles', () => {
     expect(events.filter((e) => e.startsWith('dropped'))).toEqual(['dropped a: dead-letter cycle']);
   });
 });
+
+describe('limits and reporting', () => {
+  // README differences table, `dead-letter-depth`: a chain nested more than 32 deep is cut, the
+  // message dropped and reported.
+  it('a chain of overflowing queues more than 32 deep is cut at depth 32 and reported', () => {
+    const { broker, events } = setup();
+    const n = 40;
+    for (let i = 0; i < n; i++) {
+      broker.declareQueue(`q${i}`, { maxLength: 1, overflow: 'drop-head', deadLetterExchange: '', deadLetterRoutingKey: `q${i + 1}` });
+      broker.publish('', `q${i}`, `old${i}`);
+    }
+    broker.publish('', 'q0', 'new');
+    expect(events.filter((e) => e.startsWith('dropped'))).toEqual(['dropped q32: dead-letter chain too deep']);
+    // q1..q32 each received their predecessor's head; q33 and beyond were never reached.
+    expect(broker.queueInfo('q32').ready).toBe(1);
+    expect(broker.queueInfo('q33').ready).toBe(1);
+    expect(new TextDecoder().decode(broker.get('q33')!.body)).toBe('old33');
+    // The depth counter unwinds: the next chain is cut at the same place, not earlier.
+    events.length = 0;
+    broker.publish('', 'q0', 'again');
+    expect(events.filter((e) => e.startsWith('dropped'))).toEqual(['dropped q32: dead-letter chain too deep']);
+  });
+
+  it('a queue without a DLX reports the death but no drop, and a broker without an observer drops silently', () => {
+    const { broker, events } = setup();
+    broker.declareQueue('plain');
+    broker.publish('', 'plain', 'm');
+    broker.reject(broker.get('plain')!.deliveryTag, { requeue: false });
+    expect(events).toEqual(['dead-lettered plain: rejected']);
+
+    const quiet = new Broker({ clock: new EventLoop(), random: randomStreams(3).stream('broker') });
+    quiet.declareExchange('dlx', 'direct');
+    quiet.declareQueue('a', { deadLetterExchange: 'missing' });
+    quiet.declareQueue('b', { deadLetterExchange: 'dlx' });
+    quiet.declareQueue('self', { deadLetterExchange: '', messageTtlMs: 0 });
+    for (const q of ['a', 'b']) {
+      quiet.publish('', q, 'm');
+      expect(() => quiet.reject(quiet.get(q)!.deliveryTag, { requeue: false })).not.toThrow();
+    }
+    expect(() => quiet.publish('', 'self', 'm')).not.toThrow();
+  });
+});
