@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../../sim/kernel/eventLoop.ts';
 import { randomStreams } from '../../sim/random/streams.ts';
+import { recoverOn, simulatedDisk } from '../durable/testing.ts';
 import { Broker, type BrokerObserver, type Delivery } from '../index.ts';
 
 // RabbitMQ's dead-lettering guide (rabbitmq.com/docs/dlx): the dead-lettered copy is published to
@@ -149,5 +150,41 @@ describe('limits and reporting', () => {
       expect(() => quiet.reject(quiet.get(q)!.deliveryTag, { requeue: false })).not.toThrow();
     }
     expect(() => quiet.publish('', 'self', 'm')).not.toThrow();
+  });
+});
+
+describe('observers without a dropped hook, and durability', () => {
+  it('an observer that only watches dead-lettering sees every drop case go by without error', () => {
+    const loop = new EventLoop();
+    const seen: string[] = [];
+    const broker = new Broker({ clock: loop, random: randomStreams(3).stream('broker'), observer: { deadLettered: (q, _p, r) => seen.push(`${q}:${r}`) } });
+    broker.declareExchange('dlx', 'direct');
+    broker.declareQueue('missing', { deadLetterExchange: 'nope' });
+    broker.declareQueue('nowhere', { deadLetterExchange: 'dlx' });
+    broker.declareQueue('loop', { messageTtlMs: 0, deadLetterExchange: '' });
+    for (let i = 0; i < 34; i++) broker.declareQueue(`c${i}`, { maxLength: 1, overflow: 'drop-head', deadLetterExchange: '', deadLetterRoutingKey: `c${i + 1}` });
+    for (const q of ['missing', 'nowhere']) {
+      broker.publish('', q, 'm');
+      broker.reject(broker.get(q)!.deliveryTag, { requeue: false });
+    }
+    broker.publish('', 'loop', 'm');
+    loop.run();
+    for (let i = 0; i < 34; i++) broker.publish('', `c${i}`, 'old');
+    broker.publish('', 'c0', 'new');
+    expect(seen.slice(0, 3)).toEqual(['missing:rejected', 'nowhere:rejected', 'loop:expired']);
+    expect(seen.filter((s) => s.endsWith(':maxlen'))).toHaveLength(33);
+  });
+
+  it('a dead-lettered persistent message of a durable queue does not come back after a crash', () => {
+    const { loop, disk } = simulatedDisk();
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('work', { durable: true });
+    broker.publish('', 'work', 'm', { persistent: true });
+    broker.reject(broker.get('work')!.deliveryTag, { requeue: false });
+    loop.run({ untilMs: 100 });
+    broker.kill();
+    disk.crash();
+    const after = recoverOn(loop, disk, { fsync: 'always' });
+    expect(after.queueInfo('work')).toMatchObject({ ready: 0, unacked: 0 });
   });
 });
