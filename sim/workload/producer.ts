@@ -88,19 +88,23 @@ export class SimProducer {
       this.backlog.push({ logical: this.ledger.message(id), id, tries: 0, key, properties, sentMs: 0, timer: -1, pending: false });
       this.pump();
     } else {
-      this.send(id, key, properties, (ack) => this.world.tracker.confirm(id, ack));
+      // No confirm callback at all for a producer without confirms: nothing to allocate per message.
+      this.send(id, key, properties, this.spec.confirms ? (ack) => this.world.tracker.confirm(id, ack) : undefined);
     }
     this.scheduleNext();
   };
 
   /** Sends a publish over the publish link; `onConfirm` hears the broker's answer if it makes it back. */
-  private send(id: number, key: string, properties: MessageProperties, onConfirm: (ack: boolean) => void, onUnavailable?: () => void): void {
+  private send(id: number, key: string, properties: MessageProperties, onConfirm: ((ack: boolean) => void) | undefined, onUnavailable?: () => void): void {
     const { loop, network } = this.world;
     const sentMs = loop.now();
-    const answer = (ack: boolean) => {
-      if (ack) this.ledger.confirmed(sentMs, loop.now() - sentMs);
-      onConfirm(ack);
-    };
+    const answer =
+      onConfirm === undefined
+        ? undefined
+        : (ack: boolean) => {
+            if (ack) this.ledger.confirmed(sentMs, loop.now() - sentMs);
+            onConfirm(ack);
+          };
     if (network.publish.dropping) {
       this.ledger.counts.droppedOnWire++;
       return;
@@ -113,7 +117,7 @@ export class SimProducer {
     });
   }
 
-  private publish(id: number, key: string, properties: MessageProperties, answer: (ack: boolean) => void, onUnavailable?: () => void): void {
+  private publish(id: number, key: string, properties: MessageProperties, answer: ((ack: boolean) => void) | undefined, onUnavailable?: () => void): void {
     const { broker, tracker, network, loop } = this.world;
     if (broker === undefined) {
       tracker.publishOutcome(id, 'unavailable');
@@ -121,20 +125,21 @@ export class SimProducer {
     }
     tracker.publishOutcome(id, 'published');
     const link = network.publish;
-    const onConfirm = !this.spec.confirms
-      ? undefined
-      : (ack: boolean) => {
-          if (link.droppingBack) {
-            this.ledger.counts.confirmsDropped++;
-            return;
-          }
-          if (link.instant) return answer(ack);
-          this.world.inFlight++;
-          loop.after(link.delayMs(), () => {
-            this.world.inFlight--;
-            answer(ack);
-          });
-        };
+    const onConfirm =
+      answer === undefined || !this.spec.confirms
+        ? undefined
+        : (ack: boolean) => {
+            if (link.droppingBack) {
+              this.ledger.counts.confirmsDropped++;
+              return;
+            }
+            if (link.instant) return answer(ack);
+            this.world.inFlight++;
+            loop.after(link.delayMs(), () => {
+              this.world.inFlight--;
+              answer(ack);
+            });
+          };
     const result = broker.publish(this.spec.exchange, key, this.body, properties, onConfirm);
     if (result.rejected.length > 0) tracker.rejected(id);
     if (result.duplicates.length > 0) this.ledger.counts.deduplicated++;
