@@ -16,6 +16,7 @@ export type { Binding } from './routing/exchange.ts';
 export { RealClock } from './adapters/realClock.ts';
 export { shortValue, truncateQuoted } from './quoting.ts';
 export { CryptoRandom } from './adapters/cryptoRandom.ts';
+export { FileStorage } from './adapters/fileStorage.ts';
 export type {
   BrokerObserver,
   BrokerOptions,

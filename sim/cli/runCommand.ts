@@ -5,9 +5,11 @@ import { runReplay, writeReplayOnFailure } from './replay.ts';
 import { precisionGoal } from '../run/precision.ts';
 import { executePrecisionJob, parsePrecision } from './precisionRun.ts';
 import { UsageError } from './usageError.ts';
+import { splitMode } from './modeFlag.ts';
 
 const HELP = `qlab run <scenario.json> [--seed N] [--replications R] [--out file] [--json] [--records file.csv]
                               [--workers N] [--shard i/N] [--precision 5%]
+qlab run <scenario.json> --mode real|rabbitmq [...]   (qlab run --mode real --help)
 qlab run --replay <file.replay.json> [--json]
 
 Simulates a scenario: the real engine in virtual time, R independent replications (seeds N, N+1, …),
@@ -30,6 +32,9 @@ every metric with its 95 % interval, theory and verdict where the scenario is an
 `;
 
 export async function run(argv: string[]): Promise<number> {
+  const { mode, rest } = splitMode(argv);
+  if (mode !== undefined && mode !== 'sim') return (await import('./realRunCommand.ts')).runRealMode(argv);
+  argv = rest;
   const { values, positionals } = parseCommandArgs('run', argv, { ...SIM_FLAGS, records: { type: 'string' }, shard: { type: 'string' }, replay: { type: 'string' }, precision: { type: 'string' } });
   if (values.help) {
     process.stdout.write(HELP + BUDGET_HELP);

@@ -42,6 +42,8 @@ export class SimProducer {
   private inFlight = 0;
   private readonly backlog: Attempt[] = [];
   private retriesWaiting = 0;
+  /** When the last scheduled arrival was meant to happen. */
+  private intendedMs: number | undefined;
 
   constructor(
     private readonly world: World,
@@ -69,8 +71,14 @@ export class SimProducer {
     return this.inFlight === 0 && this.backlog.length === 0 && this.retriesWaiting === 0;
   }
 
+  /**
+   * The next arrival is due a gap after the previous one's intended time, not after the moment it
+   * ran: in virtual time the two are equal, in wall time (real mode) a late timer must not stretch
+   * the schedule, so the producer's lateness shows instead of a silently lower arrival rate.
+   */
   private scheduleNext(): void {
-    const at = this.world.loop.now() + this.arrivals.nextGapMs(this.arrivalStream);
+    const at = (this.intendedMs ?? this.world.loop.now()) + this.arrivals.nextGapMs(this.arrivalStream);
+    this.intendedMs = at;
     if (at < this.stopAtMs) this.world.loop.setTimer(at, this.arrive);
   }
 

@@ -1,0 +1,88 @@
+import { reportOf, type JobSpec } from '../report/jobs.ts';
+import type { Report } from '../report/schema.ts';
+import type { RealRunInfo } from '../report/realRunSchema.ts';
+import type { RunResult } from '../run/simulate.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { makeDistribution } from '../dist/spec.ts';
+import { summarizeLateness } from './lateness.ts';
+import { describeDisk, describeMachine } from './machine.ts';
+import { runRealReplication, type RealReplication } from './realReplication.ts';
+import { tmpdir } from 'node:os';
+
+export interface RealRunOptions {
+  seed: number;
+  replications: number;
+  /** Where the broker's log directory is made (default: the OS temp dir). */
+  dir?: string;
+  keepLog?: boolean;
+  onProgress?: (replication: number, elapsedMs: number, totalMs: number, messages: number) => void;
+}
+
+export interface RealRunOutcome {
+  report: Report;
+  result: RunResult;
+  info: RealRunInfo;
+  /** Per queue, every replication's realised service times pooled (what `qlab gap` feeds the simulation). */
+  realisedServiceMs: Record<string, number[]>;
+}
+
+/**
+ * Runs the scenario in real mode, replication after replication (seeds seed, seed+1, …), and builds
+ * the same report a simulated run writes, marked as a real run with the machine and disk described.
+ */
+export async function executeRealRun(scenario: Scenario, raw: unknown, options: RealRunOptions): Promise<RealRunOutcome> {
+  const startedAt = new Date().toISOString();
+  const machine = describeMachine();
+  const runs: RealReplication[] = [];
+  for (let r = 0; r < options.replications; r++) {
+    runs.push(
+      await runRealReplication(scenario, options.seed + r, {
+        ...(options.dir !== undefined ? { dir: options.dir } : {}),
+        keepLog: options.keepLog === true,
+        onProgress: (elapsedMs, totalMs, messages) => options.onProgress?.(r + 1, elapsedMs, totalMs, messages),
+      }),
+    );
+  }
+  const spec: JobSpec = { kind: 'run', title: scenario.name, description: scenario.description, seed: options.seed, replications: options.replications, points: [{ label: `${scenario.name} (real)`, raw }] };
+  const built = reportOf(spec, [scenario], runs.map((r) => r.result));
+  const realisedServiceMs = poolByQueue(runs.map((r) => r.real.realisedServiceMs));
+  const info: RealRunInfo = {
+    mode: 'real',
+    startedAt,
+    wallMs: Math.round(runs.reduce((a, r) => a + r.real.wallMs, 0)),
+    machine,
+    disk: scenario.broker.durability === undefined ? null : describeDisk(options.dir ?? tmpdir()),
+    arrivalLateness: summarizeLateness(runs.flatMap((r) => r.real.arrivalLatenessMs)),
+    timerOvershoot: summarizeLateness(runs.flatMap((r) => r.real.timerOvershootMs)),
+    serviceTime: serviceTimeRows(scenario, realisedServiceMs),
+    notes: realRunNotes(scenario, options),
+  };
+  return { report: { ...built.report, real: info }, result: built.results[0]!, info, realisedServiceMs };
+}
+
+function poolByQueue(all: Record<string, number[]>[]): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const byQueue of all) for (const [q, values] of Object.entries(byQueue)) (out[q] ??= []).push(...values);
+  return out;
+}
+
+function serviceTimeRows(scenario: Scenario, realised: Record<string, number[]>): RealRunInfo['serviceTime'] {
+  return Object.entries(realised)
+    .filter(([queue]) => scenario.consumers.some((c) => c.queue === queue))
+    .map(([queue, values]) => {
+      const nominal = scenario.consumers.filter((c) => c.queue === queue).map((c) => makeDistribution(c.serviceTimeMs).mean);
+      const same = nominal.every((m) => m === nominal[0]);
+      const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : null;
+      return { queue, nominalMeanMs: same ? round(nominal[0]!) : null, realisedMeanMs: mean === null ? null : round(mean), count: values.length };
+    });
+}
+
+function realRunNotes(scenario: Scenario, options: RealRunOptions): string[] {
+  return [
+    `real mode: the queuelab engine in this process on the wall clock${scenario.broker.durability === undefined ? '' : `, its log on real files (fsync ${scenario.broker.durability.fsync}, fdatasync)`}; consumers serve by waiting their sampled service time`,
+    `${options.replications === 1 ? 'one real run: intervals from batch means of its measurement window' : `${options.replications} real runs one after another: intervals across them`}`,
+    ...(scenario.broker.durability === undefined ? ['in-memory broker: no disk involved'] : []),
+  ];
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
