@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStorage } from '../../engine/index.ts';
+import { orderStatistics } from './orderStatistics.ts';
 import { summarizeLateness, type LatenessSummary } from '../real/lateness.ts';
 import { describeDisk, describeMachine, type DiskDescription, type MachineDescription } from '../real/machine.ts';
 
@@ -95,11 +96,7 @@ async function readThroughput(storage: FileStorage, bytes: number): Promise<numb
 }
 
 /** Evenly spaced order statistics: the empirical distribution's shape in at most KEPT_SAMPLES values. */
-function keep(values: number[]): number[] {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length <= KEPT_SAMPLES) return sorted.map(r3);
-  return Array.from({ length: KEPT_SAMPLES }, (_, i) => r3(sorted[Math.floor(((i + 0.5) * sorted.length) / KEPT_SAMPLES)]!));
-}
+const keep = (values: number[]): number[] => orderStatistics(values, KEPT_SAMPLES).map(r3);
 
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Scenario } from '../scenario/schema.ts';
 import { RealRunInfo } from './realRunSchema.ts';
+import { GapReport } from './gapSchema.ts';
 
 /**
  * The report file: what `qlab run`, `sweep`, `compare` and `plan` write and the viewer reads. The
@@ -165,6 +166,7 @@ export const Report = z.object({
   description: z.string(),
   runs: z.array(ReportRun).min(1),
   sweep: z.object({ params: z.array(z.object({ path: z.string(), values: z.array(z.union([z.number(), z.string(), z.boolean()])) })) }).optional(),
+  gap: GapReport.optional().describe('qlab gap: the calibrated simulation against real runs, per metric.'),
   real: RealRunInfo.optional().describe('Runs outside virtual time (qlab run --mode real|rabbitmq): target, machine, disk, timing slip.'),
   plan: z
     .object({
