@@ -7,6 +7,8 @@ import { executeRealRun } from '../real/realRun.ts';
 import { formatRealInfo } from '../real/formatReal.ts';
 import { realModeRefusal, wallTimeRefusal } from '../real/realGuard.ts';
 import { realProgress } from '../real/realProgress.ts';
+import { rabbitRefusals } from '../rabbitmqMode/rabbitTopology.ts';
+import type { Scenario } from '../scenario/schema.ts';
 
 export const REAL_HELP = `qlab run <scenario.json> --mode real [--seed N] [--replications R] [--dir D] [--keep-log]
                               [--allow-long] [--out file] [--json]
@@ -44,26 +46,46 @@ export async function runRealMode(argv: string[]): Promise<number> {
     process.stdout.write(REAL_HELP);
     return 0;
   }
-  if (values.mode === 'rabbitmq') throw new UsageError('qlab run: --mode rabbitmq is not built yet');
-  if (values.mode !== 'real') throw new UsageError(`qlab run: --mode must be sim, real or rabbitmq (got '${values.mode}')`);
-  if (values['amqp-url'] !== undefined) throw new UsageError('qlab run: --amqp-url goes with --mode rabbitmq');
+  if (values.mode !== 'real' && values.mode !== 'rabbitmq') throw new UsageError(`qlab run: --mode must be sim, real or rabbitmq (got '${values.mode}')`);
+  const amqpUrl = amqpUrlOf(values.mode, values['amqp-url']);
   if (positionals.length !== 1) throw new UsageError(`qlab run: give exactly one scenario file (got ${positionals.length})`);
   const { scenario, raw } = loadOrUsage(positionals[0]!);
-  const refusal = realModeRefusal(scenario) ?? wallTimeRefusal(scenario, values['allow-long'] === true);
+  const refusal = amqpUrl !== undefined ? rabbitRefusal(scenario) : realModeRefusal(scenario);
   if (refusal !== undefined) throw new UsageError(`qlab run: ${refusal}`);
-  const out = values.out ?? `reports/${slug(scenario.name)}.real.json`;
+  const tooLong = wallTimeRefusal(scenario, values['allow-long'] === true);
+  if (tooLong !== undefined) throw new UsageError(`qlab run: ${tooLong}`);
+  const out = values.out ?? `reports/${slug(scenario.name)}.${values.mode}.json`;
   checkOutputs(out);
   const seed = numberFlag('seed', values.seed, { integer: true, min: 0 }) ?? scenario.seed;
   const replications = numberFlag('replications', values.replications, { integer: true, min: 1 }) ?? 1;
   const outcome = await executeRealRun(scenario, raw, {
     seed,
     replications,
+    ...(amqpUrl !== undefined ? { amqpUrl } : {}),
     ...(values.dir !== undefined ? { dir: checkedDir(values.dir) } : {}),
     keepLog: values['keep-log'] === true,
     onProgress: realProgress(scenario.name, replications),
+  }).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'RabbitSetupError') throw new UsageError(`qlab run: ${error.message}`);
+    throw error;
   });
   emitReport(outcome.report, out, values.json === true, formatRun(outcome.result, `${scenario.name} — REAL RUN`) + formatRealInfo(outcome.info));
   return 0;
+}
+
+function amqpUrlOf(mode: string, url: string | undefined): string | undefined {
+  if (mode === 'real') {
+    if (url !== undefined) throw new UsageError('qlab run: --amqp-url goes with --mode rabbitmq');
+    return undefined;
+  }
+  if (url === undefined) throw new UsageError('qlab run: --mode rabbitmq needs --amqp-url (e.g. amqp://guest:guest@127.0.0.1:5672)');
+  if (!/^amqps?:\/\/[^\s]+$/.test(url)) throw new UsageError(`qlab run: --amqp-url must be an amqp:// or amqps:// URL (got '${url}')`);
+  return url;
+}
+
+function rabbitRefusal(scenario: Scenario): string | undefined {
+  const refused = rabbitRefusals(scenario);
+  return refused.length === 0 ? undefined : `'${scenario.name}' uses what RabbitMQ mode cannot run:\n  ${refused.join('\n  ')}`;
 }
 
 function checkedDir(dir: string): string {

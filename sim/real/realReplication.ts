@@ -102,7 +102,7 @@ export async function runRealReplication(scenario: Scenario, seed: number, optio
 }
 
 /** The report's measurements of a finished run, exactly as a simulated replication makes them. */
-function measureReplication(
+export function measureReplication(
   scenario: Scenario,
   seed: number,
   tracker: Tracker,

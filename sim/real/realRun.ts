@@ -15,6 +15,8 @@ export interface RealRunOptions {
   /** Where the broker's log directory is made (default: the OS temp dir). */
   dir?: string;
   keepLog?: boolean;
+  /** Run against this RabbitMQ broker instead of the engine (qlab run --mode rabbitmq). */
+  amqpUrl?: string;
   onProgress?: (replication: number, elapsedMs: number, totalMs: number, messages: number) => void;
 }
 
@@ -34,24 +36,31 @@ export async function executeRealRun(scenario: Scenario, raw: unknown, options: 
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
   const runs: RealReplication[] = [];
+  const rabbit = options.amqpUrl === undefined ? undefined : await import('../rabbitmqMode/rabbitReplication.ts');
   for (let r = 0; r < options.replications; r++) {
+    const onProgress = (elapsedMs: number, totalMs: number, messages: number) => options.onProgress?.(r + 1, elapsedMs, totalMs, messages);
+    if (rabbit !== undefined) {
+      runs.push(await rabbit.runRabbitReplication(scenario, options.seed + r, options.amqpUrl!, onProgress));
+      continue;
+    }
     runs.push(
       await runRealReplication(scenario, options.seed + r, {
         ...(options.dir !== undefined ? { dir: options.dir } : {}),
         keepLog: options.keepLog === true,
-        onProgress: (elapsedMs, totalMs, messages) => options.onProgress?.(r + 1, elapsedMs, totalMs, messages),
+        onProgress,
       }),
     );
   }
-  const spec: JobSpec = { kind: 'run', title: scenario.name, description: scenario.description, seed: options.seed, replications: options.replications, points: [{ label: `${scenario.name} (real)`, raw }] };
+  const spec: JobSpec = { kind: 'run', title: scenario.name, description: scenario.description, seed: options.seed, replications: options.replications, points: [{ label: `${scenario.name} (${rabbit ? 'rabbitmq' : 'real'})`, raw }] };
   const built = reportOf(spec, [scenario], runs.map((r) => r.result));
   const realisedServiceMs = poolByQueue(runs.map((r) => r.real.realisedServiceMs));
   const info: RealRunInfo = {
-    mode: 'real',
+    mode: rabbit ? 'rabbitmq' : 'real',
+    ...(options.amqpUrl !== undefined ? { amqpUrl: options.amqpUrl.replace(/\/\/[^@/]*@/, '//***@') } : {}),
     startedAt,
     wallMs: Math.round(runs.reduce((a, r) => a + r.real.wallMs, 0)),
     machine,
-    disk: scenario.broker.durability === undefined ? null : describeDisk(options.dir ?? tmpdir()),
+    disk: scenario.broker.durability === undefined || rabbit ? null : describeDisk(options.dir ?? tmpdir()),
     arrivalLateness: summarizeLateness(runs.flatMap((r) => r.real.arrivalLatenessMs)),
     timerOvershoot: summarizeLateness(runs.flatMap((r) => r.real.timerOvershootMs)),
     serviceTime: serviceTimeRows(scenario, realisedServiceMs),
@@ -78,6 +87,12 @@ function serviceTimeRows(scenario: Scenario, realised: Record<string, number[]>)
 }
 
 function realRunNotes(scenario: Scenario, options: RealRunOptions): string[] {
+  if (options.amqpUrl !== undefined) {
+    return [
+      'rabbitmq mode: the workload against a RabbitMQ broker over AMQP 0-9-1 (amqplib); arrival = the publish as the client sent it; queue length = published and not yet delivered, as the clients count it; loss and duplication by message id',
+      `${options.replications === 1 ? 'one run: intervals from batch means of its measurement window' : `${options.replications} runs one after another: intervals across them`}`,
+    ];
+  }
   return [
     `real mode: the queuelab engine in this process on the wall clock${scenario.broker.durability === undefined ? '' : `, its log on real files (fsync ${scenario.broker.durability.fsync}, fdatasync)`}; consumers serve by waiting their sampled service time`,
     `${options.replications === 1 ? 'one real run: intervals from batch means of its measurement window' : `${options.replications} real runs one after another: intervals across them`}`,
