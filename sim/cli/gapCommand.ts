@@ -9,9 +9,11 @@ import { formatGap } from '../gap/formatGap.ts';
 import { formatRealInfo } from '../real/formatReal.ts';
 import { realModeRefusal, wallTimeRefusal } from '../real/realGuard.ts';
 import { realProgress } from '../real/realProgress.ts';
+import { rabbitRefusals } from '../rabbitmqMode/rabbitTopology.ts';
 
 const HELP = `qlab gap <scenario.json> [--disk-calibration file] [--seed N] [--real-replications R]
                          [--sim-replications S] [--workers N] [--dir D] [--allow-long] [--out file] [--json]
+                         [--amqp-url amqp://127.0.0.1:5672]
 
 Runs the scenario for real (the engine in wall time on real files, as qlab run --mode real), then
 simulates it fed with what the real run realised — each queue's service times (sampled time plus
@@ -22,6 +24,8 @@ against the 10 % target, judged only where the real run's half-width is at most 
 (default reports/<name>.gap.json) holds both runs and the table.
   --real-replications R   real runs one after another (default 1: batch-means intervals)
   --sim-replications S    simulated replications (default 10)
+  --amqp-url URL          also run the workload on this RabbitMQ (as qlab run --mode rabbitmq) and
+                          set the same simulation against it: a second table
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -42,9 +46,12 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
-  if (values['amqp-url'] !== undefined) throw new UsageError('qlab gap: --amqp-url (a RabbitMQ column) is not built yet; the gap is against the real engine only');
   if (positionals.length !== 1) throw new UsageError(`qlab gap: give exactly one scenario file (got ${positionals.length})`);
   const { scenario, raw } = loadOrUsage(positionals[0]!);
+  const amqpUrl = values['amqp-url'];
+  if (amqpUrl !== undefined && !/^amqps?:\/\/\S+$/.test(amqpUrl)) throw new UsageError(`qlab gap: --amqp-url must be an amqp:// or amqps:// URL (got '${amqpUrl}')`);
+  const rabbitRefused = amqpUrl === undefined ? [] : rabbitRefusals(scenario);
+  if (rabbitRefused.length > 0) throw new UsageError(`qlab gap: '${scenario.name}' uses what RabbitMQ mode cannot run:\n  ${rabbitRefused.join('\n  ')}`);
   const refusal = realModeRefusal(scenario) ?? wallTimeRefusal(scenario, values['allow-long'] === true);
   if (refusal !== undefined) throw new UsageError(`qlab gap: ${refusal}`);
   const disk = diskOf(values['disk-calibration']);
@@ -55,8 +62,9 @@ export async function run(argv: string[]): Promise<number> {
   const realReplications = numberFlag('real-replications', values['real-replications'], { integer: true, min: 1 }) ?? 1;
   const simReplications = numberFlag('sim-replications', values['sim-replications'], { integer: true, min: 2 }) ?? 10;
   const workers = numberFlag('workers', values.workers, { integer: true, min: 1 }) ?? defaultWorkers();
-  const { report, gap, real } = await runGap(scenario, raw, {
+  const { report, gap, real, rabbit } = await runGap(scenario, raw, {
     seed,
+    ...(amqpUrl !== undefined ? { amqpUrl } : {}),
     realReplications,
     simReplications,
     disk,
@@ -67,8 +75,11 @@ export async function run(argv: string[]): Promise<number> {
       if (outcome === undefined) throw new Error('a gap simulation is never sharded');
       return outcome;
     },
+  }).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'RabbitSetupError') throw new UsageError(`qlab gap: ${error.message}`);
+    throw error;
   });
-  emitReport(report, out, values.json === true, `${scenario.name}: simulation against reality\n${formatGap(gap)}${formatRealInfo(real.info)}`);
+  emitReport(report, out, values.json === true, `${scenario.name}: simulation against reality\n${formatGap(gap)}${formatRealInfo(real.info)}${rabbit ? formatRealInfo(rabbit.info) : ''}`);
   return 0;
 }
 

@@ -14,6 +14,8 @@ export interface GapOptions {
   simReplications: number;
   disk: CalibratedDisk | undefined;
   dir?: string;
+  /** Also run the workload on this RabbitMQ broker and set the simulation against it too. */
+  amqpUrl?: string;
   onRealProgress?: (replication: number, elapsedMs: number, totalMs: number, messages: number) => void;
   /** Runs the fed simulation (the CLI's job runner, with workers and progress). */
   simulate: (raw: unknown, label: string, replications: number) => Promise<JobOutcome>;
@@ -23,7 +25,7 @@ export interface GapOptions {
  * `qlab gap`: runs the scenario for real, then simulates it fed with what the real run realised
  * (its service times) and with the calibrated disk, and sets the two side by side per metric.
  */
-export async function runGap(scenario: Scenario, raw: unknown, options: GapOptions): Promise<{ report: Report; gap: GapReport; real: RealRunOutcome }> {
+export async function runGap(scenario: Scenario, raw: unknown, options: GapOptions): Promise<{ report: Report; gap: GapReport; real: RealRunOutcome; rabbit?: RealRunOutcome }> {
   const real = await executeRealRun(scenario, raw, {
     seed: options.seed,
     replications: options.realReplications,
@@ -33,11 +35,19 @@ export async function runGap(scenario: Scenario, raw: unknown, options: GapOptio
   const fed = fedScenario(raw, scenario, real.realisedServiceMs, options.disk);
   const simulated = await options.simulate(fed.raw, `${scenario.name} (simulated, fed)`, options.simReplications);
   const realRun = real.report.runs[0]!;
+  // The RabbitMQ run's service times are not fed back: the simulation stays the one fed by the engine's run.
+  const rabbit =
+    options.amqpUrl === undefined
+      ? undefined
+      : await executeRealRun(scenario, raw, { seed: options.seed, replications: options.realReplications, amqpUrl: options.amqpUrl, ...(options.onRealProgress ? { onProgress: options.onRealProgress } : {}) });
   const gap: GapReport = {
     target: GAP_TARGET,
     realPrecisionTarget: REAL_PRECISION_TARGET,
     simulationInputs: fed.inputs,
-    against: [{ mode: 'real', runLabel: realRun.label, rows: gapRows(simulated.results[0]!, real.result) }],
+    against: [
+      { mode: 'real', runLabel: realRun.label, rows: gapRows(simulated.results[0]!, real.result) },
+      ...(rabbit ? [{ mode: 'rabbitmq' as const, runLabel: rabbit.report.runs[0]!.label, rows: gapRows(simulated.results[0]!, rabbit.result) }] : []),
+    ],
   };
   const report: Report = {
     version: REPORT_VERSION,
@@ -45,9 +55,9 @@ export async function runGap(scenario: Scenario, raw: unknown, options: GapOptio
     tool: TOOL,
     title: `${scenario.name}: simulation against reality`,
     description: scenario.description,
-    runs: [simulated.report.runs[0]!, realRun],
+    runs: [simulated.report.runs[0]!, realRun, ...(rabbit ? [rabbit.report.runs[0]!] : [])],
     real: real.info,
     gap,
   };
-  return { report, gap, real };
+  return { report, gap, real, ...(rabbit ? { rabbit } : {}) };
 }

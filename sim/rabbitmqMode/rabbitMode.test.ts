@@ -107,6 +107,19 @@ describe.runIf(rabbitmqAvailable())('RabbitMQ mode against a real broker', () =>
     expect(accounting).toMatchObject({ published: 99, acked: 99, lost: 0, duplicated: 0 });
   }, 150_000);
 
+  it('qlab gap --amqp-url sets the same fed simulation against the engine and against RabbitMQ', () => {
+    const file = scenarioFile('gap', { producers: [{ routingKey: 'gap-q', arrivals: { process: 'poisson', ratePerSec: 50 } }] });
+    const out = join(dir, 'gap.report.json');
+    const result = runQlab(['gap', file, '--amqp-url', server.url, '--sim-replications', '3', '--workers', '1', '--out', out], { timeoutMs: 150_000 });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/simulation against RabbitMQ/);
+    const parsed = parseReport(readFileSync(out, 'utf8'), out);
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.report.gap!.against.map((a) => a.mode)).toEqual(['real', 'rabbitmq']);
+    expect(parsed.report.runs.map((r) => r.label)).toEqual(['gap (simulated, fed)', 'gap (real)', 'gap (rabbitmq)']);
+    expect(parsed.report.runs[2]!.result.accounting.acked).toBe(parsed.report.runs[2]!.result.accounting.published);
+  }, 180_000);
+
   it('a queue declared before with other arguments is refused by name, exit 2', async () => {
     const amqp = (await import('amqplib')).default;
     const connection = await amqp.connect(server.url);
