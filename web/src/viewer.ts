@@ -7,6 +7,7 @@ import { reliabilityChart } from './charts/reliabilityChart.ts';
 import { sweepChart } from './charts/sweepChart.ts';
 import { timeSeriesChart } from './charts/timeSeries.ts';
 import { loadReports, type LoadedReport } from './data.ts';
+import { gapPanel } from './gapPanel.ts';
 import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from './panels.ts';
 
 type Run = Report['runs'][number];
@@ -79,6 +80,7 @@ function renderReport(parent: HTMLElement, loaded: LoadedReport): void {
       panel(parent, 'Plan').append(tableOf([['target', 'varied', 'answer', 'why'], [report.plan.target, report.plan.vary, fmt(report.plan.answer), report.plan.reason]]));
     }
   }
+  gapPanel(parent, report);
   if (report.kind === 'compare') {
     const p = panel(parent, 'Reliability comparison', 'chart-reliability');
     reliabilityChart(p, runs);
