@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { numberFlag, parseCommandArgs } from './args.ts';
 import { formatRun } from './format.ts';
 import { checkOutputs, emitReport, loadOrUsage, slug } from './shared.ts';
@@ -93,6 +93,11 @@ function checkedDir(dir: string): string {
     if (!statSync(dir).isDirectory()) throw new Error();
   } catch {
     throw new UsageError(`qlab run: --dir ${dir}: not an existing directory`);
+  }
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`qlab run: --dir ${dir}: not writable (the broker's log goes there)`);
   }
   return dir;
 }
