@@ -102,7 +102,7 @@ function draw(result: Result): void {
   }
   const series = element('section', { class: 'panel' });
   charts.append(series);
-  timeSeriesChart(series, result.series.tMs, result.series.queueLength, t?.values.Lq ?? null, 'ready messages (Lq)');
+  timeSeriesChart(series, result.series.tMs, { title: 'Ready messages over time', yLabel: 'messages', layers: [{ label: 'ready (Lq)', className: 'layer-ready', values: result.series.queueLength }], theory: t?.values.Lq != null ? { value: t.values.Lq, label: 'theory Lq' } : null });
 }
 
 function scale(i: { mean: number | null; ci95: [number, number] | null }, k: number) {
