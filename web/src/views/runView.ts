@@ -87,6 +87,12 @@ function littlePanel(parent: HTMLElement, run: Run): void {
       ['waiting', fmt(Lq!.measured.mean), fmt(Lq!.product.mean), verdict(Lq)],
     ]),
   );
+  const consumers = (run.result.scenario as { consumers?: { prefetch?: number; ack?: string }[] })?.consumers ?? [];
+  if (consumers.some((c) => (c.prefetch ?? 1) !== 1 || c.ack === 'auto')) {
+    section.append(
+      element('p', { class: 'note' }, 'Prefetch above 1 (or auto-ack): Wq runs from arrival to the start of service, so it includes time spent in a consumer\u2019s prefetch buffer, which Lq (ready in the queue) does not count — λWq is then larger than Lq by the messages held in buffers.'),
+    );
+  }
 }
 
 function confirmPanel(parent: HTMLElement, run: Run): void {
