@@ -13,6 +13,7 @@ const commands: Record<string, Command> = {
   compare: { summary: 'run several scenarios side by side with the same seeds', load: () => import('./compareCommand.ts') },
   plan: { summary: 'the smallest setting meeting a target (e.g. p99 wait < 200ms)', load: () => import('./planCommand.ts') },
   soak: { summary: 'run scenarios over many seeds, checking every invariant of every run', load: () => import('./soakCommand.ts') },
+  new: { summary: 'write a ready-to-run starting scenario from a few flags', load: () => import('./newCommand.ts') },
   validate: { summary: 'check scenario files against the schema', load: () => import('./validateCommand.ts') },
   shrink: { summary: 'reduce a failing replication to a minimal scenario that still fails', load: () => import('./shrinkCommand.ts') },
   merge: { summary: 'combine the parts of a sharded run or sweep', load: () => import('./mergeCommand.ts') },

@@ -18,13 +18,14 @@ export function collectReports(paths: string[]): string[] {
 
 /**
  * Serves the built viewer (static files) and the chosen reports: GET /api/reports lists their
- * names, GET /api/report?name=… returns one. Only loopback, only those files.
+ * names, GET /api/report-dates their modification times (ms), GET /api/report?name=… returns one. Only loopback, only those files.
  */
 export function serveViewer(dist: string, reports: string[], port: number, host = '127.0.0.1'): Promise<{ server: Server; url: string }> {
   const names = new Map(reports.map((file) => [relative(process.cwd(), file) || file, file]));
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/reports') return send(response, 200, TYPES['.json']!, JSON.stringify([...names.keys()]));
+    if (url.pathname === '/api/report-dates') return send(response, 200, TYPES['.json']!, JSON.stringify(Object.fromEntries([...names].map(([name, file]) => [name, modifiedMs(file)]))));
     if (url.pathname === '/api/report') {
       const file = names.get(url.searchParams.get('name') ?? '');
       if (file === undefined) return send(response, 404, 'text/plain', 'no such report');
@@ -43,6 +44,14 @@ export function serveViewer(dist: string, reports: string[], port: number, host 
       resolvePromise({ server, url: `http://${host}:${actual}/` });
     });
   });
+}
+
+function modifiedMs(file: string): number | null {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 function send(response: import('node:http').ServerResponse, status: number, type: string, body: string | Buffer): void {

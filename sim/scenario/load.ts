@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { truncateQuoted } from '../../engine/index.ts';
+import { discriminatorMessage, fieldsOf, nearest, schemaAt, unknownFieldMessage } from './issueHints.ts';
 import { Scenario } from './schema.ts';
 
 export type LoadResult = { ok: true; scenario: Scenario; raw: unknown } | { ok: false; errors: string[] };
@@ -37,7 +38,8 @@ export function parseScenario(raw: unknown, label: string): LoadResult {
     return { ok: false, errors: [truncateQuoted(`${label}: ${(error as Error).message}`)] };
   }
   if (result.success) return { ok: true, scenario: result.data, raw };
-  return { ok: false, errors: result.error.issues.map((issue) => truncateQuoted(`${label}: ${jsonPath(issue.path)}: ${describeIssue(issue)}`)) };
+  const issues = withoutTypoEchoes(result.error.issues, raw);
+  return { ok: false, errors: issues.map((issue) => truncateQuoted(`${label}: ${jsonPath(issue.path)}: ${describeIssue(issue, raw)}`)) };
 }
 
 /** `$.producers[0].arrivals.ratePerSec` */
@@ -45,12 +47,36 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   return '$' + path.map((p) => (typeof p === 'number' ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(String(p)) ? `.${String(p)}` : `[${JSON.stringify(String(p))}]`)).join('');
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `'${k}'`).join(', ')}`;
-  if (issue.code === 'invalid_union' && 'discriminator' in issue && typeof (issue as { discriminator?: unknown }).discriminator === 'string') {
-    return issue.message;
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  if (issue.code === 'unrecognized_keys') return unknownFieldMessage(issue.keys, fieldsOf(schemaAt(Scenario, raw, issue.path)));
+  const union = issue as { code: string; discriminator?: unknown; options?: unknown[] };
+  if (union.code === 'invalid_union' && typeof union.discriminator === 'string' && Array.isArray(union.options)) {
+    return discriminatorMessage(union.discriminator, union.options, valueAt(raw, issue.path.slice(0, -1)));
   }
   return issue.message;
+}
+
+/**
+ * A misspelt required field gives two issues: "'scb' unknown" and "scv: expected number, received
+ * undefined". The first, with its "did you mean 'scv'?", says it all; the second is dropped.
+ */
+function withoutTypoEchoes(issues: readonly z.core.$ZodIssue[], raw: unknown): z.core.$ZodIssue[] {
+  const explained = new Set<string>();
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue;
+    const valid = fieldsOf(schemaAt(Scenario, raw, issue.path));
+    for (const key of issue.keys) {
+      const guess = nearest(key, valid);
+      if (guess !== undefined) explained.add(jsonPath([...issue.path, guess]));
+    }
+  }
+  return issues.filter((issue) => !(issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined && explained.has(jsonPath(issue.path))));
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key as string] : undefined;
+  return value;
 }
 
 function jsonErrorAt(text: string, error: Error): string {

@@ -63,20 +63,20 @@ export const BindingSpec = z.strictObject({
 export const BrokerSpec = z.strictObject({
   durability: z
     .strictObject({
-      fsync: z.enum(['always', 'batch', 'never']),
-      batchMs: positive.default(5),
-      batchRecords: z.number().int().positive().default(10_000),
-      segmentBytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+      fsync: z.enum(['always', 'batch', 'never']).describe('always: sync before each confirm; batch: group commit every batchMs or batchRecords; never: leave it to the OS (a crash loses the unsynced tail).'),
+      batchMs: positive.default(5).describe('fsync batch: the longest a write waits for its group commit.'),
+      batchRecords: z.number().int().positive().default(10_000).describe('fsync batch: sync early once this many records wait.'),
+      segmentBytes: z.number().int().min(1024).default(16 * 1024 * 1024).describe('Size at which the log rolls to a new segment (compaction deletes whole segments).'),
     })
     .optional()
     .describe('Omit for an in-memory broker (a crash loses everything).'),
   disk: z
     .strictObject({
-      writeLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.02 }),
-      syncLatencyMs: DistributionSpec.default({ dist: 'lognormal', mean: 1, scv: 0.5 }),
-      readLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.1 }),
+      writeLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.02 }).describe('Time for one append to reach the OS.'),
+      syncLatencyMs: DistributionSpec.default({ dist: 'lognormal', mean: 1, scv: 0.5 }).describe('Time for one fsync.'),
+      readLatencyMs: DistributionSpec.default({ dist: 'deterministic', mean: 0.1 }).describe('Time to open and start reading a segment during recovery.'),
       readMBPerSec: positive.default(500).describe('Sequential read throughput: recovery reads the whole log.'),
-      tearProbability: probability.default(0.5),
+      tearProbability: probability.default(0.5).describe('Chance that a crash leaves the last unsynced write half-written (a torn tail recovery must cut).'),
     })
     .default({
       writeLatencyMs: { dist: 'deterministic', mean: 0.02 },
@@ -85,28 +85,28 @@ export const BrokerSpec = z.strictObject({
       readMBPerSec: 500,
       tearProbability: 0.5,
     }),
-  exchanges: z.array(ExchangeSpec).default([]),
-  queues: z.array(QueueSpec).min(1),
-  bindings: z.array(BindingSpec).default([]),
+  exchanges: z.array(ExchangeSpec).default([]).describe('Declared exchanges; the default exchange "" and amq.* always exist.'),
+  queues: z.array(QueueSpec).min(1).describe('Declared queues (at least one).'),
+  bindings: z.array(BindingSpec).default([]).describe('Queue-to-exchange bindings (the default exchange needs none).'),
 });
 
 export const ProducerSpec = z
   .strictObject({
     name: name.optional(),
-    count: z.number().int().min(1).max(10_000).default(1),
-    exchange: z.string().default(''),
-    routingKey: z.string().optional(),
-    routingKeys: z.array(z.strictObject({ key: z.string(), weight: positive })).min(1).optional(),
-    arrivals: ArrivalSpec,
-    bodyBytes: z.number().int().nonnegative().max(16 * 1024 * 1024).default(100),
-    persistent: z.boolean().default(false),
-    confirms: z.boolean().default(false),
+    count: z.number().int().min(1).max(10_000).default(1).describe('Identical producers, each with its own arrival stream.'),
+    exchange: z.string().default('').describe('Exchange to publish to; "" is the default exchange (routing key = queue name).'),
+    routingKey: z.string().optional().describe('Routing key of every message (give this or routingKeys).'),
+    routingKeys: z.array(z.strictObject({ key: z.string(), weight: positive })).min(1).optional().describe('Or a weighted mix of routing keys, e.g. [{ "key": "a", "weight": 3 }].'),
+    arrivals: ArrivalSpec.describe('When messages are published (the arrival process).'),
+    bodyBytes: z.number().int().nonnegative().max(16 * 1024 * 1024).default(100).describe('Message body size (what the log writes).'),
+    persistent: z.boolean().default(false).describe('Delivery mode 2: written to the log when the queue is durable.'),
+    confirms: z.boolean().default(false).describe('Publisher confirms: a confirm comes once the message is as durable as the fsync policy promises.'),
     priorityMix: z
       .record(z.string().regex(/^\d+$/, 'priority must be a whole number 0–255'), nonNegative)
       .optional()
       .describe('Share of messages at each priority, e.g. { "0": 0.9, "3": 0.1 }.'),
-    messageTtlMs: nonNegative.optional(),
-    headers: z.record(z.string(), headerValue).optional(),
+    messageTtlMs: nonNegative.optional().describe('Per-message TTL: expires (dead-lettered as expired) if not delivered in time.'),
+    headers: z.record(z.string(), headerValue).optional().describe('Message headers (for headers exchanges).'),
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
     confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
     mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
@@ -119,12 +119,12 @@ export const ProducerSpec = z
 
 export const ConsumerSpec = z.strictObject({
   name: name.optional(),
-  queue: name,
-  count: z.number().int().min(1).max(10_000).default(1),
-  prefetch: z.number().int().nonnegative().max(65_535).default(1),
-  ack: z.enum(['manual', 'auto']).default('manual'),
-  serviceTimeMs: DistributionSpec,
-  failureProbability: probability.default(0),
+  queue: name.describe('The queue consumed from.'),
+  count: z.number().int().min(1).max(10_000).default(1).describe('Identical consumers (the c of M/M/c).'),
+  prefetch: z.number().int().nonnegative().max(65_535).default(1).describe('Max unacked deliveries per consumer (0 = unlimited); above 1, messages wait in the consumer\'s buffer, not the queue.'),
+  ack: z.enum(['manual', 'auto']).default('manual').describe('manual: ack after service; auto: settled on delivery (lost if the consumer crashes).'),
+  serviceTimeMs: DistributionSpec.describe('Time to process one message.'),
+  failureProbability: probability.default(0).describe('Chance that processing a message fails (see onFailure).'),
   onFailure: z
     .enum(['requeue', 'dead-letter'])
     .default('requeue')
@@ -132,9 +132,9 @@ export const ConsumerSpec = z.strictObject({
 });
 
 export const NetworkSpec = z.strictObject({
-  publishLatencyMs: DistributionSpec.optional(),
-  deliverLatencyMs: DistributionSpec.optional(),
-  ackLatencyMs: DistributionSpec.optional(),
+  publishLatencyMs: DistributionSpec.optional().describe('Producer → broker one-way delay (default: none).'),
+  deliverLatencyMs: DistributionSpec.optional().describe('Broker → consumer delivery delay (default: none).'),
+  ackLatencyMs: DistributionSpec.optional().describe('Consumer → broker ack delay (default: none).'),
 });
 
 export const FaultSpec = z.discriminatedUnion('kind', [
@@ -155,9 +155,9 @@ export const FaultSpec = z.discriminatedUnion('kind', [
     }),
   z.strictObject({
     kind: z.literal('consumer-crash'),
-    atSec: z.array(nonNegative).min(1),
+    atSec: z.array(nonNegative).min(1).describe('Crash the consumer at these times.'),
     consumer: z.number().int().nonnegative().describe('Index among all consumer instances, in scenario order.'),
-    reconnectAfterSec: nonNegative.default(1),
+    reconnectAfterSec: nonNegative.default(1).describe('It reconnects this long after each crash; its unacked messages are redelivered.'),
   }),
   z.strictObject({
     kind: z.literal('disk-slow'),
@@ -167,8 +167,8 @@ export const FaultSpec = z.discriminatedUnion('kind', [
   }),
   z.strictObject({
     kind: z.literal('disk-stall'),
-    atSec: nonNegative,
-    durationSec: positive,
+    atSec: nonNegative.describe('The disk stops completing operations at this time…'),
+    durationSec: positive.describe('…for this long.'),
   }),
   z.strictObject({
     kind: z.literal('latency-spike'),
@@ -182,31 +182,31 @@ export type FaultSpec = z.infer<typeof FaultSpec>;
 
 export const Scenario = z
   .strictObject({
-    $schema: z.string().optional(),
+    $schema: z.string().optional().describe('Path to scenario.schema.json, for editor completion; ignored by qlab.'),
     name,
-    description: z.string().default(''),
-    durationSec: positive.max(1e9),
+    description: z.string().default('').describe('What the scenario asks, in words (shown in reports).'),
+    durationSec: positive.max(1e9).describe('Simulated time during which producers publish.'),
     warmupSec: z.union([nonNegative, z.literal('auto')]).optional().describe('Observations before this are dropped; "auto" uses MSER-5. Default: a tenth of durationSec.'),
     drainSec: positive.optional().describe('After durationSec, how long to let the system drain before final accounting. Default: durationSec.'),
-    replications: z.number().int().min(1).max(10_000).default(5),
-    seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1),
-    broker: BrokerSpec,
-    producers: z.array(ProducerSpec).min(1),
-    consumers: z.array(ConsumerSpec).default([]),
-    network: NetworkSpec.default({}),
-    faults: z.array(FaultSpec).default([]),
+    replications: z.number().int().min(1).max(10_000).default(5).describe('Independent runs (seeds) whose means give the 95 % intervals.'),
+    seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).default(1).describe('Master seed: same scenario and seed give a byte-identical report.'),
+    broker: BrokerSpec.describe('Topology (exchanges, queues, bindings), durability and disk model.'),
+    producers: z.array(ProducerSpec).min(1).describe('Who publishes, how often and how.'),
+    consumers: z.array(ConsumerSpec).default([]).describe('Who consumes, how fast, with which prefetch and ack mode.'),
+    network: NetworkSpec.default({}).describe('Latencies between clients and broker (default: instantaneous).'),
+    faults: z.array(FaultSpec).default([]).describe('Injected faults (crashes, slow disks, partitions…), seeded like everything else.'),
     output: z
       .strictObject({
         percentiles: z.enum(['exact', 'hdr']).default('hdr').describe('hdr: within 0.39 % of the exact order statistic, in fixed memory; exact: every value kept and sorted.'),
-        seriesPoints: z.number().int().min(2).max(100_000).default(400),
+        seriesPoints: z.number().int().min(2).max(100_000).default(400).describe('Points kept per time series (down-sampled).'),
         records: z.boolean().default(false).describe('Keep one flat record per message of the first replication.'),
       })
       .default({ percentiles: 'hdr', seriesPoints: 400, records: false }),
     precision: z
       .strictObject({
         relativeHalfWidth: z.number().gt(0).lt(1).describe('Stop adding replications once every metric\'s 95 % half-width ÷ |mean| is below this.'),
-        metrics: z.array(z.enum(['throughput', 'wait', 'sojourn', 'queueLength', 'inSystem', 'utilization', 'wait.p99', 'sojourn.p99'])).min(1).optional(),
-        maxReplications: z.number().int().min(2).max(10_000).optional(),
+        metrics: z.array(z.enum(['throughput', 'wait', 'sojourn', 'queueLength', 'inSystem', 'utilization', 'wait.p99', 'sojourn.p99'])).min(1).optional().describe('Metrics the target applies to (default: all).'),
+        maxReplications: z.number().int().min(2).max(10_000).optional().describe('Give up adding replications here (default 200).'),
       })
       .optional()
       .describe('Precision-driven run: replications double from `replications` until the target is met or maxReplications (default 200) is reached.'),

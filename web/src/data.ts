@@ -2,6 +2,8 @@ import { parseReport, type Report } from '../../sim/report/schema.ts';
 
 export interface LoadedReport {
   name: string;
+  /** When the file was last written (from the `qlab view` server; unknown in a self-contained HTML file). */
+  modifiedMs?: number;
   report?: Report;
   error?: string;
 }
@@ -24,10 +26,11 @@ export async function loadReports(): Promise<LoadedReport[]> {
   const response = await fetch('./api/reports');
   if (!response.ok) throw new Error(`the server listed no reports (${response.status})`);
   const names = (await response.json()) as string[];
+  const dates: Record<string, number> = await fetch('./api/report-dates').then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
   return Promise.all(
     names.map(async (name) => {
       const file = await fetch(`./api/report?name=${encodeURIComponent(name)}`);
-      return check(name, await file.text());
+      return { ...check(name, await file.text()), modifiedMs: dates[name] };
     }),
   );
 }

@@ -2,6 +2,8 @@
 import { simulate } from '../../sim/run/simulate.ts';
 import { Scenario } from '../../sim/scenario/schema.ts';
 
+export type ServiceShape = 'exponential' | 'deterministic' | 'lognormal';
+
 export interface PlaygroundSettings {
   lambda: number;
   mu: number;
@@ -9,10 +11,29 @@ export interface PlaygroundSettings {
   prefetch: number;
   highShare: number;
   failure: number;
+  /** Squared coefficient of variation of a lognormal service time. */
+  scv: number;
+  service: ServiceShape;
   run: number;
 }
 
-/** Builds the scenario the sliders describe and runs it with the lab's own simulation code. */
+/** One message's path for the strip: arrival, delivery (into a consumer's buffer), service start and end, in ms. */
+export interface MessagePath {
+  arrivalMs: number;
+  deliveredMs: number | null;
+  serviceStartMs: number | null;
+  endMs: number | null;
+}
+
+/** How many messages the strip follows. */
+export const FOLLOWED = 40;
+
+function serviceTimeMs(s: PlaygroundSettings): Record<string, unknown> {
+  const mean = 1000 / s.mu;
+  return s.service === 'lognormal' ? { dist: 'lognormal', mean, scv: s.scv } : { dist: s.service, mean };
+}
+
+/** Builds the scenario the controls describe and runs it with the lab's own simulation code. */
 self.onmessage = (event: MessageEvent<PlaygroundSettings>) => {
   const s = event.data;
   const started = performance.now();
@@ -30,18 +51,17 @@ self.onmessage = (event: MessageEvent<PlaygroundSettings>) => {
       },
     ],
     broker: { queues: [{ name: 'work', ...(s.highShare > 0 ? { maxPriority: 2 } : {}) }] },
-    consumers: [
-      {
-        queue: 'work',
-        count: s.consumers,
-        prefetch: s.prefetch,
-        serviceTimeMs: { dist: 'exponential', mean: 1000 / s.mu },
-        failureProbability: s.failure,
-      },
-    ],
+    consumers: [{ queue: 'work', count: s.consumers, prefetch: s.prefetch, serviceTimeMs: serviceTimeMs(s), failureProbability: s.failure }],
     output: { seriesPoints: 200 },
   });
-  const result = simulate(scenario);
-  const { records: _records, scenario: _scenario, replications: _replications, ...rest } = result;
-  (self as unknown as Worker).postMessage({ run: s.run, result: JSON.parse(JSON.stringify(rest)), wallMs: performance.now() - started });
+  const result = simulate(scenario, { records: true });
+  const { records, scenario: _scenario, replications: _replications, ...rest } = result;
+  const order = records ? records.arrivalMs.map((_, i) => i).sort((a, b) => records.arrivalMs[a]! - records.arrivalMs[b]!).slice(0, FOLLOWED) : [];
+  const paths: MessagePath[] = order.map((i) => ({
+    arrivalMs: records!.arrivalMs[i]!,
+    deliveredMs: records!.firstDeliveryMs[i]!,
+    serviceStartMs: records!.serviceStartMs[i]!,
+    endMs: records!.endMs[i]!,
+  }));
+  (self as unknown as Worker).postMessage({ run: s.run, result: JSON.parse(JSON.stringify(rest)), paths, wallMs: performance.now() - started });
 };

@@ -1,114 +1,60 @@
 import './style.css';
+import './views/index.ts';
 import type { Report } from '../../sim/report/schema.ts';
-import { mmc } from '../../sim/theory/mmc.ts';
-import { sojournTail } from '../../sim/theory/waitingTime.ts';
-import { distributionChart } from './charts/distributionChart.ts';
-import { reliabilityChart } from './charts/reliabilityChart.ts';
-import { sweepChart } from './charts/sweepChart.ts';
-import { timeSeriesChart } from './charts/timeSeries.ts';
 import { loadReports, type LoadedReport } from './data.ts';
-import { gapPanel } from './gapPanel.ts';
-import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from './panels.ts';
+import { download, fileSlug } from './export.ts';
+import { renderLanding } from './landing.ts';
+import { element } from './panels.ts';
+import { reportCsv, seriesCsv } from './reportCsv.ts';
+import { viewsFor } from './views/registry.ts';
 
-type Run = Report['runs'][number];
-
-function panel(parent: HTMLElement, title: string, className = ''): HTMLElement {
-  const section = element('section', { class: `panel ${className}`.trim() });
-  section.append(element('h2', {}, title));
-  parent.append(section);
-  return section;
-}
-
-/** The theoretical CDFs of wait and sojourn where a closed form exists (M/M/1, M/M/c). */
-function theoryCdfs(run: Run): { wait: ((t: number) => number) | null; sojourn: ((t: number) => number) | null } {
-  const t = run.result.theory;
-  if (t === undefined || (t.model !== 'mm1' && t.model !== 'mmc')) return { wait: null, sojourn: null };
-  const lambda = t.inputs.lambda as number;
-  const mu = t.inputs.mu as number;
-  const c = (t.inputs.c as number | undefined) ?? 1;
-  const r = mmc(lambda, mu, c);
-  if (!r.stable) return { wait: null, sojourn: null };
-  const theta = c * mu - lambda;
-  return {
-    wait: (ms) => 1 - r.Pwait! * Math.exp((-theta * ms) / 1000),
-    sojourn: (ms) => 1 - sojournTail(ms / 1000, r.Pwait!, theta, mu),
+/**
+ * The viewer. With no `?report=` it opens on the index of reports; `?report=<name>` shows one
+ * (`&run=i` picks the run detailed, `&compare=<name>` puts a second report beside it). Every state
+ * is in the URL, so any view can be linked to.
+ */
+function exportBar(report: Report, runIndex: number): HTMLElement {
+  const bar = element('div', { class: 'export report-export' });
+  const button = (label: string, action: () => void) => {
+    const b = element('button', { type: 'button' }, label);
+    b.addEventListener('click', action);
+    bar.append(b);
   };
+  button('Report data (CSV)', () => download(`${fileSlug(report.title)}.csv`, new Blob([reportCsv(report)], { type: 'text/csv' })));
+  button('Time series (CSV)', () => download(`${fileSlug(report.title)}-series.csv`, new Blob([seriesCsv(report.runs[runIndex] ?? report.runs[0]!)], { type: 'text/csv' })));
+  return bar;
 }
 
-/** One run in detail: summary, queue length over time, wait and sojourn distributions, accounting. */
-function renderRun(parent: HTMLElement, report: Report, run: Run): void {
-  const s = run.result.summary;
-  panel(parent, `Summary — ${run.label}`).append(summaryTable(run));
-  const series = run.result.series;
-  timeSeriesChart(panel(parent, 'Queue length', 'chart-queue'), series.tMs, series.queueLength, run.result.theory?.values.Lq ?? null, 'ready messages (Lq)');
-  const cdfs = theoryCdfs(run);
-  const marks = (d: typeof s.wait) => [
-    { label: 'p50', value: d.p50.mean },
-    { label: 'p90', value: d.p90.mean },
-    { label: 'p99', value: d.p99.mean },
-  ];
-  distributionChart(panel(parent, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), cdfs.wait);
-  distributionChart(panel(parent, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), cdfs.sojourn);
-  const bottom = panel(parent, 'Accounting and run');
-  bottom.append(accountingTable(run), metadataTable(report, run));
-}
-
-function renderReport(parent: HTMLElement, loaded: LoadedReport): void {
+function renderReport(parent: HTMLElement, loaded: LoadedReport, runIndex: number, selectRun: (i: number) => void): void {
   parent.replaceChildren();
   if (loaded.report === undefined) {
     parent.append(element('p', { class: 'error', role: 'alert' }, `Cannot show ${loaded.name}: ${loaded.error}`));
     return;
   }
   const report = loaded.report;
-  parent.append(element('h2', { class: 'report-title' }, `${report.title} (${report.kind})`));
-  if (report.description) parent.append(element('p', {}, report.description));
-  const runs = report.runs;
-  const detail = element('div', { class: 'run-detail' });
-  const showRun = (i: number) => {
-    detail.replaceChildren();
-    renderRun(detail, report, runs[i]!);
-  };
-  if (report.kind === 'sweep' || report.kind === 'plan') {
-    const param = report.sweep?.params[0]?.path ?? Object.keys(runs[0]?.params ?? {})[0];
-    if (param !== undefined) {
-      const charts = panel(parent, 'Sweep', 'chart-sweep');
-      sweepChart(charts, runs, param, { label: 'mean wait', unit: 'ms', pick: (r) => r.result.summary.wait, theory: (r) => r.result.theory?.values.Wq ?? null });
-      sweepChart(charts, runs, param, { label: 'p99 wait', unit: 'ms', pick: (r) => r.result.summary.wait.p99 });
-      sweepChart(charts, runs, param, { label: 'queue length Lq', unit: 'messages', pick: (r) => r.result.summary.queueLength, theory: (r) => r.result.theory?.values.Lq ?? null });
-    }
-    if (report.plan) {
-      panel(parent, 'Plan').append(tableOf([['target', 'varied', 'answer', 'why'], [report.plan.target, report.plan.vary, fmt(report.plan.answer), report.plan.reason]]));
-    }
+  const head = element('div', { class: 'report-head' });
+  head.append(element('h2', { class: 'report-title' }, `${report.title} (${report.kind})`), exportBar(report, runIndex));
+  parent.append(head);
+  if (report.description) parent.append(element('p', { class: 'report-description' }, report.description));
+  for (const view of viewsFor(report)) {
+    const section = element('div', { class: `view view-${view.id}` });
+    parent.append(section);
+    view.render(section, report, { runIndex: Math.min(runIndex, report.runs.length - 1), selectRun });
   }
-  gapPanel(parent, report);
-  if (report.kind === 'compare') {
-    const p = panel(parent, 'Reliability comparison', 'chart-reliability');
-    reliabilityChart(p, runs);
-    p.append(
-      tableOf([
-        ['setting', 'throughput (msg/s)', 'wait p99', 'lost (confirmed)', 'lost (unconfirmed)', 'duplicated', 'crashes'],
-        ...runs.map((r) => [
-          r.label,
-          fmt(r.result.summary.throughput.mean),
-          `${fmt(r.result.summary.wait.p99.mean)} ms`,
-          fmt(r.result.accounting.lost),
-          fmt(r.result.accounting.lostUnconfirmed),
-          fmt(r.result.accounting.duplicated),
-          fmt(r.result.summary.recovery.crashes),
-        ]),
-      ]),
-    );
-  }
-  if (runs.length > 1) {
-    const label = element('label', {}, 'Details of ');
-    const select = element('select', { class: 'run-select' }) as HTMLSelectElement;
-    runs.forEach((r, i) => select.append(new Option(r.label, String(i))));
-    select.addEventListener('change', () => showRun(Number(select.value)));
-    label.append(select);
-    parent.append(label);
-  }
-  parent.append(detail);
-  showRun(0);
+}
+
+/** The run detailed when the link names none: a plan's answer, else the first. */
+function defaultRun(report: Report | undefined): number {
+  if (report?.plan?.answer === null || report?.plan === undefined) return 0;
+  const vary = report.plan.vary;
+  return Math.max(0, report.runs.findIndex((r) => Number(r.params?.[vary]) === report.plan!.answer));
+}
+
+function navigate(params: Record<string, string | undefined>): void {
+  const url = new URL(location.href);
+  url.search = '';
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') url.searchParams.set(k, v);
+  history.pushState(null, '', url);
 }
 
 async function start(): Promise<void> {
@@ -126,26 +72,49 @@ async function start(): Promise<void> {
     app.replaceChildren(element('p', { class: 'status' }, 'No reports yet: run npx qlab run <scenario> or npm start, then reload.'));
     return;
   }
+  choose.append(new Option('— all reports —', ''));
   reports.forEach((r, i) => {
     choose.append(new Option(r.name, String(i)));
     compare.append(new Option(r.name, String(i)));
   });
-  const wanted = new URLSearchParams(location.search).get('report');
-  const initial = reports.findIndex((r) => r.name === wanted);
-  choose.value = String(Math.max(0, initial));
+  const indexOf = (name: string | null) => reports.findIndex((r) => r.name === name);
+  const link = (name: string) => `?report=${encodeURIComponent(name)}`;
   const draw = () => {
+    const params = new URLSearchParams(location.search);
+    // A self-contained HTML file holds one report: show it, there is nothing to choose from.
+    const current = reports.length === 1 ? 0 : indexOf(params.get('report'));
+    const other = indexOf(params.get('compare'));
+    const runIndex = params.has('run') ? Math.max(0, Number(params.get('run')) || 0) : defaultRun(reports[current]?.report);
+    choose.value = current < 0 ? '' : String(current);
+    compare.value = other < 0 ? '' : String(other);
     app.replaceChildren();
-    const columns = element('div', { class: compare.value === '' ? '' : 'columns' });
-    app.append(columns);
-    for (const value of [choose.value, compare.value].filter((v) => v !== '')) {
-      const column = element('div', { class: 'report' });
-      columns.append(column);
-      renderReport(column, reports[Number(value)]!);
+    if (current < 0) {
+      renderLanding(app, reports, link);
+    } else {
+      const columns = element('div', { class: other < 0 ? 'single' : 'columns' });
+      app.append(columns);
+      for (const [i, index] of [current, other].filter((v) => v >= 0).entries()) {
+        const column = element('div', { class: 'report' });
+        columns.append(column);
+        const selectRun = (run: number) => {
+          navigate({ report: reports[current]!.name, compare: other < 0 ? undefined : reports[other]!.name, run: i === 0 ? String(run) : params.get('run') ?? undefined });
+          draw();
+        };
+        renderReport(column, reports[index]!, i === 0 ? runIndex : 0, selectRun);
+      }
     }
     document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
   };
-  choose.addEventListener('change', draw);
-  compare.addEventListener('change', draw);
+  choose.addEventListener('change', () => {
+    navigate({ report: choose.value === '' ? undefined : reports[Number(choose.value)]!.name, compare: compare.value === '' ? undefined : reports[Number(compare.value)]!.name });
+    draw();
+  });
+  compare.addEventListener('change', () => {
+    const base = choose.value === '' ? (compare.value === '' ? undefined : reports[Number(compare.value)]!.name) : reports[Number(choose.value)]!.name;
+    navigate({ report: base, compare: compare.value === '' || choose.value === '' ? undefined : reports[Number(compare.value)]!.name });
+    draw();
+  });
+  window.addEventListener('popstate', draw);
   draw();
 }
 

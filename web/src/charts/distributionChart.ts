@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { axes, frame, legend } from './frame.ts';
+import { axes, frame, legend, spreadLabels } from './frame.ts';
 
 export interface Bucket {
   lo: number;
@@ -19,7 +19,7 @@ export function distributionChart(
   percentiles: { label: string; value: number | null }[],
   theoryCdf: ((tMs: number) => number) | null,
 ): void {
-  const f = frame(parent, title, 560, 260);
+  const f = frame(parent, title, 560, 270);
   const total = d3.sum(buckets, (b) => b.count);
   if (total === 0) {
     f.plot.append('text').attr('y', 20).text('nothing measured');
@@ -61,7 +61,6 @@ export function distributionChart(
       .attr('class', 'zero-share')
       .attr('x', 6)
       .attr('y', f.height - 6)
-      .style('font-size', '11px')
       .text(`${((100 * zeros) / total).toFixed(1)} % did not wait at all`);
   }
   f.plot.append('path').datum(cdf).attr('class', 'cdf').attr('d', d3.line<{ t: number; p: number }>().x((d) => x(d.t)).y((d) => yc(d.p)));
@@ -75,10 +74,14 @@ export function distributionChart(
       .attr('d', d3.line<number>().x((t) => x(t)).y((t) => yc(theoryCdf(t))));
     items.push({ label: 'theory CDF', className: 'theory-line' });
   }
+  const labels: SVGTextElement[] = [];
   for (const p of percentiles) {
     if (p.value === null || p.value > cut) continue;
     f.plot.append('line').attr('class', 'percentile').attr('x1', x(p.value)).attr('x2', x(p.value)).attr('y1', 0).attr('y2', f.height);
-    f.plot.append('text').attr('class', 'axis').attr('x', x(p.value) + 3).attr('y', 10).style('font-size', '10px').text(p.label);
+    // Right of its line, or left of it near the right edge, so it never leaves the plot.
+    const right = x(p.value) > f.width - 30;
+    labels.push(f.plot.append('text').attr('class', 'percentile-label').attr('x', right ? x(p.value) - 3 : x(p.value) + 3).attr('text-anchor', right ? 'end' : 'start').attr('y', 10).text(p.label).node()!);
   }
-  legend(f, items);
+  spreadLabels(labels);
+  legend(f, [...items, { label: 'p50 / p90 / p99', className: 'percentile' }]);
 }

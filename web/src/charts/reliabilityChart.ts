@@ -1,10 +1,10 @@
 import * as d3 from 'd3';
 import type { Report } from '../../../sim/report/schema.ts';
-import { axes, frame } from './frame.ts';
+import { axes, frame, spreadLabels } from './frame.ts';
 
 type Run = Report['runs'][number];
 
-/** Throughput against messages lost, one labelled point per setting: the reliability trade-off. */
+/** Throughput against messages lost, one numbered point per setting: the reliability trade-off. */
 export function reliabilityChart(parent: HTMLElement, runs: Run[]): void {
   const points = runs.map((run) => ({
     label: run.label,
@@ -17,5 +17,12 @@ export function reliabilityChart(parent: HTMLElement, runs: Run[]): void {
   axes(f, x, y, 'throughput (msg/s)', 'messages lost (all replications)');
   const g = f.plot.selectAll('g.setting').data(points).join('g').attr('class', 'setting');
   g.append('circle').attr('class', 'point').attr('r', 4).attr('cx', (p) => x(p.throughput)).attr('cy', (p) => y(p.lost));
-  g.append('text').attr('x', (p) => x(p.throughput) + 6).attr('y', (p) => y(p.lost) - 4).style('font-size', '10px').text((p) => p.label);
+  // Numbered (the table below names each setting): long setting names at nearby points would collide.
+  const labels = g
+    .append('text')
+    .attr('class', 'point-label')
+    .attr('x', (p) => Math.min(x(p.throughput) + 6, f.width - 14))
+    .attr('y', (p) => Math.max(12, y(p.lost) - 4))
+    .text((_, i) => String(i + 1));
+  spreadLabels(labels.nodes());
 }
