@@ -147,6 +147,17 @@ describe('t intervals and replications: exact values', () => {
     expect(covers(tInterval([3]), 3)).toBe(false);
   });
 
+  it('replicate gives replication i the seed seed + i, accepts a single replication, and two values already make an interval', () => {
+    const { seeds, runs } = replicate(3, 40, (seed, index) => ({ seed, index }));
+    expect(seeds).toEqual([40, 41, 42]);
+    expect(runs).toEqual([{ seed: 40, index: 0 }, { seed: 41, index: 1 }, { seed: 42, index: 2 }]);
+    const one = replicate(1, 9, (seed) => ({ x: seed }));
+    expect(one.seeds).toEqual([9]);
+    expect(one.estimates.x).toEqual({ mean: 9, ci95: null, halfWidth: null, n: 1, stdDev: 0 });
+    // n = 2: t(0.975, 1) · s / √2 with s = √2 for [1, 3].
+    expect(tInterval([1, 3]).halfWidth!).toBeCloseTo(12.706204736174707, 10);
+  });
+
   it('replicate refuses a non-whole or non-positive count; summarize refuses no runs and uses the level', () => {
     for (const bad of [0, -1, 1.5, NaN]) expect(() => replicate(bad, 1, () => ({ x: 1 }))).toThrow(`replications must be a whole number ≥ 1, got ${bad}`);
     expect(() => summarize([])).toThrow('nothing to summarise: no runs');
