@@ -14,7 +14,7 @@ import { simulatedDisk } from './testing.ts';
 const EMPTY: Topology = { exchanges: [], queues: [], bindings: [] };
 const BASE: LogPolicy = { fsync: 'always', batchMs: 5, batchRecords: 10_000, segmentBytes: 1 << 20, maxSegments: 8 };
 
-function harness(policy: Partial<LogPolicy> = {}, failOn?: (op: string, file: string) => Error | null) {
+function harness(policy: Partial<LogPolicy> = {}, failOn?: (op: string, file: string) => Error | null, extraSyncMs: (file: string) => number = () => 0) {
   const { loop, disk } = simulatedDisk(3, { writeLatencyMs: deterministic(1), syncLatencyMs: deterministic(10), readLatencyMs: deterministic(10) });
   const ops: string[] = [];
   const note = (op: string, file: string) => ops.push(`${loop.now()} ${op} ${file}`);
@@ -25,7 +25,15 @@ function harness(policy: Partial<LogPolicy> = {}, failOn?: (op: string, file: st
   };
   const storage: Storage = {
     append: (f, d, cb) => (note('append', f), fail('append', f, cb) || disk.append(f, d, cb)),
-    sync: (f, cb) => (note('sync', f), fail('sync', f, cb) || disk.sync(f, cb)),
+    sync: (f, cb) =>
+      (note('sync', f),
+      fail('sync', f, cb) ||
+        disk.sync(f, (e) => {
+          const extra = extraSyncMs(f);
+          const finish = () => (note('synced', f), cb(e));
+          if (extra > 0) loop.after(extra, finish);
+          else finish();
+        })),
     read: (f, cb) => disk.read(f, cb),
     truncate: (f, n, cb) => disk.truncate(f, n, cb),
     list: (cb) => disk.list(cb),
@@ -208,6 +216,21 @@ describe('MessageLog: segments', () => {
     expect(since.lastIndexOf(`sync ${s1}`)).toBeGreaterThan(since.lastIndexOf(`append ${s1}`));
     expect(h.log.segments.map((s) => s.number)).toEqual([1, 2]);
     expect(h.log.segments[0]!.lastSeq).toBeLessThan(Infinity);
+  });
+
+  it("a new segment gets no record before its header's sync has completed, even when that sync is slow", () => {
+    const s2 = segmentFileName(2);
+    let slowOnce = true;
+    const h = harness({ segmentBytes: 200 }, undefined, (f) => (f === s2 && slowOnce ? ((slowOnce = false), 50) : 0));
+    h.log.noteEnqueued();
+    while (h.log.segments[0]!.bytes < 200) h.log.append(settle(h.log));
+    h.log.maybeRoll(() => EMPTY);
+    h.log.append(settle(h.log));
+    h.loop.run();
+    const ops = h.ops.map((o) => o.replace(/^\S+ /, ''));
+    const appendsToS2 = ops.map((o, i) => (o === `append ${s2}` ? i : -1)).filter((i) => i >= 0);
+    expect(appendsToS2.length).toBeGreaterThanOrEqual(2); // the header, then records
+    expect(appendsToS2[1]).toBeGreaterThan(ops.indexOf(`synced ${s2}`));
   });
 
   it('copies the oldest segment forward only past maxSegments and only while it holds live messages', () => {
