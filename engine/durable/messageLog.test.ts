@@ -147,6 +147,33 @@ describe('MessageLog: confirms under each fsync policy', () => {
   });
 });
 
+describe('MessageLog: stop and close', () => {
+  it('after stop(), a write already in flight leads to nothing: no sync, no confirm', () => {
+    const h = harness({ fsync: 'always' });
+    const acks: boolean[] = [];
+    h.log.whenDurable(h.log.append(settle(h.log)), (ok) => acks.push(ok));
+    const before = h.ops.length; // the append is issued
+    h.log.stop();
+    h.loop.run();
+    // (The sync issued with the append may still complete; nothing new is issued.)
+    expect(h.ops.slice(before).filter((o) => !o.includes(' synced '))).toEqual([]);
+    expect(acks).toEqual([]);
+  });
+
+  it('close on a failed log reports the failure and writes no close marker', () => {
+    let failing = false;
+    const h = harness({ fsync: 'always' }, (op) => (failing && op === 'sync' ? new Error('EIO: close') : null));
+    failing = true;
+    h.log.append(settle(h.log));
+    const last = h.log.lastSeq;
+    let closed: Error | null | undefined;
+    h.log.close((e) => (closed = e));
+    h.loop.run();
+    expect(closed?.message).toBe('EIO: close');
+    expect(h.log.lastSeq).toBe(last);
+  });
+});
+
 describe('MessageLog: failures', () => {
   it('a failed sync fails the log: waiting and later confirms are negative, syncAll and whenStarted report the error', () => {
     let failing = false;
@@ -268,7 +295,39 @@ describe('MessageLog: segments', () => {
     expect(h.log.segments.map((s) => s.number)).toEqual([2]);
   });
 
-  it('a settle of a segment the log no longer has is ignored', () => {
+  it('rolls when the active segment has exactly segmentBytes, not one byte earlier; the seal and the new snapshot take the next two sequence numbers', () => {
+    const probe = harness();
+    probe.log.noteEnqueued();
+    for (let i = 0; i < 3; i++) probe.log.append(settle(probe.log));
+    const exactBytes = probe.log.segments[0]!.bytes;
+    const h = harness({ segmentBytes: exactBytes });
+    h.log.noteEnqueued();
+    for (let i = 0; i < 3; i++) h.log.append(settle(h.log));
+    expect(h.log.segments[0]!.bytes).toBe(exactBytes);
+    const before = h.log.lastSeq;
+    h.log.maybeRoll(() => EMPTY);
+    expect(h.log.activeSegment).toBe(2);
+    expect(h.log.segments[0]!.lastSeq).toBe(before + 1); // the Seal
+    expect(h.log.lastSeq).toBe(before + 2); // the new segment's Snapshot
+    const short = harness({ segmentBytes: exactBytes + 1 });
+    short.log.noteEnqueued();
+    for (let i = 0; i < 3; i++) short.log.append(settle(short.log));
+    short.log.maybeRoll(() => EMPTY);
+    expect(short.log.activeSegment).toBe(1);
+  });
+
+  it('past maxSegments, a segment with nothing live is not copied forward', () => {
+    const h = harness({ segmentBytes: 100, maxSegments: 2 });
+    for (let roll = 0; roll < 3; roll++) {
+      // No I/O between the rolls, so no segment can have been compacted yet.
+      while (h.log.segments[h.log.segments.length - 1]!.bytes < 100) h.log.append(settle(h.log));
+      h.log.maybeRoll(() => EMPTY);
+    }
+    expect(h.log.segments.length).toBe(4);
+    expect(h.copied).toEqual([]);
+  });
+
+    it('a settle of a segment the log no longer has is ignored', () => {
     const h = harness();
     h.log.noteSettled(42, 5);
     expect(h.log.segments.map((s) => [s.number, s.live])).toEqual([[1, 0]]);
