@@ -4,6 +4,10 @@ import { EventLoop } from '../sim/kernel/eventLoop.ts';
 import { randomStreams } from '../sim/random/streams.ts';
 import { Broker } from './index.ts';
 
+/** Mutation testing (npm run mutate) reruns this once per mutant: a smaller run there keeps it affordable; npm test runs it whole. */
+const UNDER_MUTATION = process.env.QLAB_MUTATION === '1';
+
+
 /**
  * Model-based test of one queue: random sequences of publish, consume, get, ack, nack, reject,
  * cancel and advancing time run against the broker and against a reference model written with
@@ -328,7 +332,7 @@ describe('broker against a reference model', () => {
         };
         fc.modelRun(() => ({ model, real }), cmds);
       }),
-      { seed: 20261121, numRuns: 400 },
+      { seed: 20261121, numRuns: UNDER_MUTATION ? 60 : 400 },
     );
   });
 });

@@ -9,6 +9,10 @@ import { Broker } from '../broker.ts';
 import type { Storage } from '../storage.ts';
 import { simulatedDisk } from './testing.ts';
 
+/** Mutation testing (npm run mutate) reruns this once per mutant: a smaller run there keeps it affordable; npm test runs it whole. */
+const UNDER_MUTATION = process.env.QLAB_MUTATION === '1';
+
+
 /**
  * Power cuts at any storage step — inside segment creation (between the create, the header write
  * and its sync), a roll, a compaction's delete, and recovery itself — over several crash/reopen
@@ -212,8 +216,8 @@ function runCase(fsync: 'always' | 'batch', seed: number, generations: { ops: Op
 
 describe('power cuts inside segment creation, roll, compaction and recovery, over several generations (fast-check)', () => {
   for (const [fsync, runs] of [
-    ['always', 120],
-    ['batch', 60],
+    ['always', UNDER_MUTATION ? 20 : 120],
+    ['batch', UNDER_MUTATION ? 12 : 60],
   ] as const) {
     it(`fsync ${fsync}: every confirmed message not durably acked is back after every reopen, and every reopen succeeds`, () => {
       const tally: Tally = { cases: 0, casesWithRoll: 0, casesWithCompaction: 0, recoveryCuts: 0 };

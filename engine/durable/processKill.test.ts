@@ -7,6 +7,10 @@ import { randomStreams } from '../../sim/random/streams.ts';
 import { Broker } from '../broker.ts';
 import { recoverOn, simulatedDisk } from './testing.ts';
 
+/** Mutation testing (npm run mutate) reruns this once per mutant: a smaller run there keeps it affordable; npm test runs it whole. */
+const UNDER_MUTATION = process.env.QLAB_MUTATION === '1';
+
+
 /**
  * The real-disk SIGKILL test's workload (engine/adapters/sigkill.test.ts) in virtual time, with a
  * process death instead of a power cut: every append already handed to the disk survives (the page
@@ -88,7 +92,7 @@ function lossIn(seed: number, generations: number): string | null {
 describe('process deaths (SIGKILL) in virtual time, over several generations', () => {
   it('fsync always: every confirmed message not acked is back after every reopen (60 seeds x 3 generations)', () => {
     const losses: string[] = [];
-    for (let seed = 1; seed <= 60; seed++) {
+    for (let seed = 1; seed <= (UNDER_MUTATION ? 10 : 60); seed++) {
       const loss = lossIn(seed, 3);
       if (loss !== null) losses.push(loss);
     }
