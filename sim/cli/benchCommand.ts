@@ -8,6 +8,7 @@ import { deterministicFigures } from '../bench/deterministic.ts';
 import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
+import { consumersBench, queuesBench } from '../bench/scaleBench.ts';
 import { simMm1Bench, simMm1DurableBench } from '../bench/simBench.ts';
 import { writeJsonAtomic } from '../report/write.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
@@ -27,6 +28,8 @@ better; rme the relative margin of error of the mean, %).
   sim.mm1-durable        the same with SimDisk and fsync batch
   engine.memory          in-memory publish → deliver → ack per second
   engine.topic           routed publishes per second with 10,000 topic bindings
+  engine.consumers-N     overloaded queue, N busy consumers (prefetch 1): publish + ack per second
+  engine.queues-N        publishes spread over N queues, each with a consumer: msg/s
   engine.durable-batch   real disk, fsync batch, publish with confirms + ack
   engine.durable-always  real disk, fsync always, 64 publishes in flight
   engine.recovery        recovery of a log of 1 million ready messages (200,000 with --quick)
@@ -46,7 +49,7 @@ run; they do not depend on the machine and are compared exactly.
 `;
 
 function cases(quick: boolean): BenchCase[] {
-  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, durableBatchBench, durableAlwaysBench, recoveryBench(quick ? 200_000 : 1_000_000)];
+  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, consumersBench(1), consumersBench(1000), queuesBench(1), queuesBench(1000), durableBatchBench, durableAlwaysBench, recoveryBench(quick ? 200_000 : 1_000_000)];
 }
 
 export async function run(argv: string[]): Promise<number> {
