@@ -88,7 +88,7 @@ export class BrokerCore {
   /** Every message of `queue`: ready, delayed, then unacked. */
   forEachMessageOf(queue: Queue, visit: (message: QueuedMessage) => void): void {
     for (const message of queue.ready.messages()) visit(message);
-    for (const message of queue.delayed) visit(message);
+    for (const message of queue.delayed.keys()) visit(message);
     for (const record of this.unacked.values()) if (record.queue === queue) visit(record.message);
   }
 }

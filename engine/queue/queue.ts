@@ -28,8 +28,8 @@ export class Queue {
   /** Positions of the consumers under their prefetch limit (see noteRoom in broker/dispatch.ts). */
   readonly withRoom = new IndexSet();
   unackedCount = 0;
-  /** Messages waiting out a retry backoff. */
-  readonly delayed = new Set<QueuedMessage>();
+  /** Messages waiting out a retry backoff, each with its timer. */
+  readonly delayed = new Map<QueuedMessage, TimerId>();
   /** Arrival counter: the seq of the next message. */
   nextSeq = 0;
   expiryTimer: TimerId = -1;

@@ -8,6 +8,7 @@ import { deterministicFigures } from '../bench/deterministic.ts';
 import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
+import { readyHeapFigure } from '../bench/memoryBench.ts';
 import { consumersBench, queuesBench } from '../bench/scaleBench.ts';
 import { simMm1Bench, simMm1DurableBench } from '../bench/simBench.ts';
 import { writeJsonAtomic } from '../report/write.ts';
@@ -30,6 +31,8 @@ better; rme the relative margin of error of the mean, %).
   engine.topic           routed publishes per second with 10,000 topic bindings
   engine.consumers-N     overloaded queue, N busy consumers (prefetch 1): publish + ack per second
   engine.queues-N        publishes spread over N queues, each with a consumer: msg/s
+  engine.ready-heap      idle ready messages per MB of heap with 1 million queued (after a forced
+                         GC; the bytes per message are printed too)
   engine.durable-batch   real disk, fsync batch, publish with confirms + ack
   engine.durable-always  real disk, fsync always, 64 publishes in flight
   engine.recovery        recovery of a log of 1 million ready messages (200,000 with --quick)
@@ -89,6 +92,12 @@ export async function run(argv: string[]): Promise<number> {
     for (const benchCase of cases(values.quick === true).filter((c) => selected(c.name))) {
       process.stderr.write(`bench ${benchCase.name}…\n`);
       results.push(...(await runBenchCases([benchCase], { quick: values.quick === true })));
+    }
+    if (selected('engine.ready-heap')) {
+      process.stderr.write('bench engine.ready-heap…\n');
+      const heap = readyHeapFigure(values.quick === true ? 200_000 : 1_000_000);
+      process.stderr.write(`engine.ready-heap: ${heap.bytesPerMessage.toFixed(1)} bytes of heap per idle ready message\n`);
+      results.push(heap);
     }
   }
   if (values.deterministic || only === undefined) results.push(...deterministicFigures().filter((r) => selected(r.name) || only === undefined));
