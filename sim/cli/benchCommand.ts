@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runBenchCases, type BenchCase, type BenchResult } from '../bench/benchmark.ts';
 import { bestOf, compareResults, failed, type Comparison } from '../bench/compare.ts';
 import { deterministicFigures } from '../bench/deterministic.ts';
-import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
+import { durableBatchBench, inFlightBenches, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
 import { readyHeapFigure } from '../bench/memoryBench.ts';
@@ -34,7 +34,10 @@ better; rme the relative margin of error of the mean, %).
   engine.ready-heap      idle ready messages per MB of heap with 1 million queued (after a forced
                          GC; the bytes per message are printed too)
   engine.durable-batch   real disk, fsync batch, publish with confirms + ack
-  engine.durable-always  real disk, fsync always, 64 publishes in flight
+  engine.durable-always-N  real disk, fsync always, N = 1, 64, 256 publishes in flight: 1 is one
+                         fdatasync per message, more is group commit (publishes written during a
+                         sync share the next); mean confirm latency (Little's law) printed
+  engine.durable-batch-N   the same with fsync batch (5 ms, or at once when the log is idle)
   engine.recovery        recovery of a log of 1 million ready messages (200,000 with --quick)
 Deterministic figures (events, log bytes, appends and syncs per simulated message) come with every
 run; they do not depend on the machine and are compared exactly.
@@ -52,7 +55,7 @@ run; they do not depend on the machine and are compared exactly.
 `;
 
 function cases(quick: boolean): BenchCase[] {
-  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, consumersBench(1), consumersBench(1000), queuesBench(1), queuesBench(1000), durableBatchBench, durableAlwaysBench, recoveryBench(quick ? 200_000 : 1_000_000)];
+  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, consumersBench(1), consumersBench(1000), queuesBench(1), queuesBench(1000), durableBatchBench, ...inFlightBenches(), recoveryBench(quick ? 200_000 : 1_000_000)];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -91,7 +94,11 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.deterministic) {
     for (const benchCase of cases(values.quick === true).filter((c) => selected(c.name))) {
       process.stderr.write(`bench ${benchCase.name}…\n`);
-      results.push(...(await runBenchCases([benchCase], { quick: values.quick === true })));
+      const [result] = await runBenchCases([benchCase], { quick: values.quick === true });
+      const inFlight = /^engine\.durable-\w+-(\d+)$/.exec(result!.name)?.[1];
+      // A closed loop keeps exactly N unconfirmed: mean confirm latency = N / throughput (Little).
+      if (inFlight !== undefined) process.stderr.write(`${result!.name}: mean confirm latency ${((Number(inFlight) / result!.value) * 1000).toFixed(2)} ms\n`);
+      results.push(result!);
     }
     if (selected('engine.ready-heap')) {
       process.stderr.write('bench engine.ready-heap…\n');
