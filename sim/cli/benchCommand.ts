@@ -9,6 +9,7 @@ import { durableBatchBench, inFlightBenches, recoveryBench } from '../bench/dura
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
 import { readyHeapFigure } from '../bench/memoryBench.ts';
+import { freshMm1, simpyPeerFigures } from '../bench/peerBench.ts';
 import { consumersBench, queuesBench } from '../bench/scaleBench.ts';
 import { simMm1Bench, simMm1DurableBench } from '../bench/simBench.ts';
 import { writeJsonAtomic } from '../report/write.ts';
@@ -39,6 +40,9 @@ better; rme the relative margin of error of the mean, %).
                          sync share the next); mean confirm latency (Little's law) printed
   engine.durable-batch-N   the same with fsync batch (5 ms, or at once when the log is idle)
   engine.recovery        recovery of a log of 1 million ready messages (200,000 with --quick)
+  peer.*                 M/M/1 at ρ = 0.8 against SimPy 2.3.1 (Debian python3-simpy, when installed):
+                         customers per CPU second warm and for a first run in a fresh process, and
+                         the ratios (full runs, or --only peer)
 Deterministic figures (events, log bytes, appends and syncs per simulated message) come with every
 run; they do not depend on the machine and are compared exactly.
 
@@ -73,12 +77,17 @@ export async function run(argv: string[]): Promise<number> {
       threshold: { type: 'string' },
       against: { type: 'string' },
       rounds: { type: 'string' },
+      'fresh-mm1': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     false,
   );
   if (values.help) {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (values['fresh-mm1'] !== undefined) {
+    process.stdout.write(`${freshMm1(numberFlag('fresh-mm1', values['fresh-mm1'], { integer: true, min: 1 })!)}\n`);
     return 0;
   }
   const threshold = parseThreshold(values.threshold);
@@ -105,6 +114,14 @@ export async function run(argv: string[]): Promise<number> {
       const heap = readyHeapFigure(values.quick === true ? 200_000 : 1_000_000);
       process.stderr.write(`engine.ready-heap: ${heap.bytesPerMessage.toFixed(1)} bytes of heap per idle ready message\n`);
       results.push(heap);
+    }
+    // Another program's speed: measured in full runs (or when named), never in the quick CI gate.
+    if ((values.quick !== true && only === undefined) || only?.some((prefix) => prefix.startsWith('peer'))) {
+      process.stderr.write('bench peer (SimPy 2.3.1)…\n');
+      const quickPeer = values.quick === true;
+      const peer = simpyPeerFigures(quickPeer ? 100_000 : 1_000_000, quickPeer ? 200_000 : 1_000_000, (line) => process.stderr.write(`${line}\n`));
+      if (peer === undefined) process.stderr.write('peer: SimPy 2.3.1 not installed (Debian: apt-get install python3-simpy); no peer ratio\n');
+      else results.push(...peer);
     }
   }
   if (values.deterministic || only === undefined) results.push(...deterministicFigures().filter((r) => selected(r.name) || only === undefined));
