@@ -13,6 +13,7 @@ export default defineConfig({
   test: {
     include: ['engine/**/*.test.ts', 'sim/**/*.test.ts', 'scenarios/**/*.test.ts', 'bin/**/*.test.ts', 'web/**/*.test.ts'],
     exclude: [...configDefaults.exclude, ...mutationOnly],
+    globalSetup: ['bin/buildBeforeTests.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

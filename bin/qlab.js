@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// The qlab entry point. The lab is written in TypeScript and run through tsx's loader (no build
-// step, so `npx qlab` works straight after `npm ci`); each command module is loaded on demand so
-// `qlab --help` starts quickly.
-import { register } from 'tsx/esm/api';
+// The qlab entry point. It runs the bundle `npm ci` builds (bin/build.js) when that bundle is fresh,
+// and otherwise the TypeScript sources through tsx's loader (each command module is loaded on
+// demand either way, so `qlab --help` starts quickly). See bin/compiled.js for "fresh".
+import { freshBuild } from './compiled.js';
 
-register();
-const { main } = await import('../sim/cli/main.ts');
+const built = freshBuild('main');
+let main;
+if (built !== undefined) ({ main } = await import(built));
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../sim/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -25,13 +25,18 @@ export class Channel<Q> {
   readonly unacked = new Deque<UnackedDelivery<Q>>();
   count = 0;
 
+  /** The consumer this channel belongs to (undefined for `get`'s shared channel). */
+  constructor(readonly owner?: Consumer<Q>) {}
+
   dropSettledFront(): void {
     while (this.unacked.length > 0 && this.unacked.peekFront()!.settled) this.unacked.popFront();
   }
 }
 
 export class Consumer<Q> {
-  readonly channel = new Channel<Q>();
+  readonly channel: Channel<Q> = new Channel<Q>(this);
+  /** Its index in the queue's consumer list, −1 once it has left. */
+  position = -1;
 
   constructor(
     readonly tag: string,

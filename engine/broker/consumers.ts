@@ -1,7 +1,7 @@
 import { Consumer } from '../consumer.ts';
 import { EngineError } from '../errors.ts';
 import { parseConsumeOptions } from '../options.ts';
-import type { Queue, QueueConsumer, QueueDelivery } from '../queue/queue.ts';
+import { noteRoom, type Queue, type QueueConsumer, type QueueDelivery } from '../queue/queue.ts';
 import { GONE } from '../queue/queuedMessage.ts';
 import type { ConsumeOptions, Delivery } from '../types.ts';
 import type { BrokerCore } from './core.ts';
@@ -32,7 +32,8 @@ export class Consumers {
     }
     const consumer: QueueConsumer = new Consumer(tag, source, parsed.prefetch ?? 0, parsed.autoAck === true, parsed.exclusive === true, onDelivery);
     core.consumersByTag.set(tag, consumer);
-    source.consumers.push(consumer);
+    consumer.position = source.consumers.push(consumer) - 1;
+    noteRoom(consumer);
     this.dispatcher.request(source);
     this.dispatcher.run();
     return tag;
@@ -87,6 +88,13 @@ function removeFromRing(queue: Queue, consumer: QueueConsumer): void {
   const index = queue.consumers.indexOf(consumer);
   if (index < 0) return;
   queue.consumers.splice(index, 1);
+  consumer.position = -1;
+  // Positions after it shift down by one: renumber them and rebuild the set of those with room.
+  queue.withRoom.clear();
+  queue.consumers.forEach((c, position) => {
+    c.position = position;
+    noteRoom(c);
+  });
   if (queue.nextConsumer > index) queue.nextConsumer--;
   if (queue.nextConsumer >= queue.consumers.length) queue.nextConsumer = 0;
 }

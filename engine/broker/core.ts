@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import { Channel } from '../consumer.ts';
 import type { Durability } from '../durable/durability.ts';
 import { EngineError } from '../errors.ts';
-import type { Queue, QueueConsumer, QueueDelivery } from '../queue/queue.ts';
+import { noteRoom, type Queue, type QueueConsumer, type QueueDelivery } from '../queue/queue.ts';
 import { GONE, type QueuedMessage } from '../queue/queuedMessage.ts';
 import type { Random } from '../random.ts';
 import { Exchange } from '../routing/exchange.ts';
@@ -80,6 +80,7 @@ export class BrokerCore {
     this.unacked.delete(record.tag);
     record.settled = true;
     record.channel.count--;
+    noteRoom(record.channel.owner);
     record.queue.unackedCount--;
     record.channel.dropSettledFront();
   }
@@ -87,7 +88,7 @@ export class BrokerCore {
   /** Every message of `queue`: ready, delayed, then unacked. */
   forEachMessageOf(queue: Queue, visit: (message: QueuedMessage) => void): void {
     for (const message of queue.ready.messages()) visit(message);
-    for (const message of queue.delayed) visit(message);
+    for (const message of queue.delayed.keys()) visit(message);
     for (const record of this.unacked.values()) if (record.queue === queue) visit(record.message);
   }
 }

@@ -11,7 +11,7 @@ import { deadLetterProperties, isDeadLetterCycle, recordDeath } from './deathHis
 // death in it was a rejection.
 
 function message(options: { properties?: MessageProperties; deaths?: DeathEntry[]; exchange?: string; routingKey?: string } = {}) {
-  return new QueuedMessage(1, new Uint8Array(), options.properties ?? {}, options.exchange ?? 'ex', options.routingKey ?? 'rk', 0, 0, Infinity, options.deaths ?? []);
+  return new QueuedMessage(1, new Uint8Array(), options.properties ?? {}, options.exchange ?? 'ex', options.routingKey ?? 'rk', 0, Infinity, options.deaths ?? []);
 }
 
 const entry = (queue: string, reason: DeathEntry['reason'], count = 1, timeMs = 0): DeathEntry => ({ queue, reason, count, timeMs, exchange: 'x', routingKeys: ['k'] });

@@ -123,7 +123,7 @@ export class DurabilityCoupling {
     const { core } = this;
     const now = core.clock.now();
     for (const m of messages) {
-      const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, now, m.expiresAtMs, m.deaths);
+      const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, m.expiresAtMs, m.deaths);
       message.deliveryCount = m.deliveryCount;
       message.logId = m.logId;
       message.segment = m.segment!;

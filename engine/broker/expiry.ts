@@ -29,8 +29,8 @@ export class Expiry {
     const leave = (message: QueuedMessage) => (mode === 'retire' ? core.retire(message) : (message.state = GONE));
     for (const message of [...queue.ready.messages()]) leave(message);
     queue.ready.clear();
-    for (const message of queue.delayed) {
-      core.clock.cancelTimer(message.delayTimer);
+    for (const [message, timer] of queue.delayed) {
+      core.clock.cancelTimer(timer);
       leave(message);
     }
     queue.delayed.clear();
@@ -45,7 +45,7 @@ export class Expiry {
   stopTimers(): void {
     for (const queue of this.core.queues.values()) {
       this.cancelQueueTimer(queue);
-      for (const message of queue.delayed) this.core.clock.cancelTimer(message.delayTimer);
+      for (const timer of queue.delayed.values()) this.core.clock.cancelTimer(timer);
     }
   }
 
@@ -77,7 +77,7 @@ export class Expiry {
         queue.ready.noteRemoved();
         this.deadLettering.deadLetter(queue, next, 'expired');
       } else if (next.state === DELAYED) {
-        core.clock.cancelTimer(next.delayTimer);
+        core.clock.cancelTimer(queue.delayed.get(next)!);
         queue.delayed.delete(next);
         this.deadLettering.deadLetter(queue, next, 'expired');
       }

@@ -123,7 +123,7 @@ function newMessage(
   now: number,
 ): QueuedMessage {
   const level = queue.levelOf(properties.priority);
-  return new QueuedMessage(queue.nextSeq++, body, properties, exchange, routingKey, level, now, queue.expiryFor(now, properties.expirationMs), deaths);
+  return new QueuedMessage(queue.nextSeq++, body, properties, exchange, routingKey, level, queue.expiryFor(now, properties.expirationMs), deaths);
 }
 
 function checkProperties(properties: MessageProperties): void {

@@ -84,9 +84,8 @@ export class Settlement {
     const retry = queue.options.retry;
     if (cause === 'failure' && retry !== undefined) {
       message.state = DELAYED;
-      queue.delayed.add(message);
       const delayMs = retryDelayMs(retry, message.deliveryCount, this.core.random);
-      message.delayTimer = this.core.clock.setTimer(now + delayMs, () => this.endDelay(queue, message));
+      queue.delayed.set(message, this.core.clock.setTimer(now + delayMs, () => this.endDelay(queue, message)));
     } else {
       message.state = READY;
       queue.ready.requeue(message);
@@ -98,7 +97,6 @@ export class Settlement {
   private endDelay(queue: Queue, message: QueuedMessage): void {
     if (message.state !== DELAYED || queue.deleted) return;
     queue.delayed.delete(message);
-    message.delayTimer = -1;
     message.state = READY;
     queue.ready.requeue(message);
     dropHeadOverLimit(queue, this.deadLettering);

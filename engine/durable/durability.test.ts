@@ -114,11 +114,29 @@ describe('confirms follow the fsync policy', () => {
     expect(syncs).toBe(2);
   });
 
-  it('batch: a sync batchMs after the first unsynced record covers every record before it', () => {
+  it('batch: a burst shares one sync, started as soon as the log is idle rather than batchMs later', () => {
     const { times, syncs } = confirmTimes('batch', [0, 1, 2]);
-    // Sync issued at 0 + 5 ms, done at 15; covers all three writes (done by 3).
-    expect(times).toEqual([15, 15, 15]);
+    // Writes 0–1, 1–2, 2–3 follow each other; at 3 nothing is left to write: sync 3–13 covers all.
+    expect(times).toEqual([13, 13, 13]);
     expect(syncs).toBe(1);
+  });
+
+  it('batch: a record written while a sync runs waits at most batchMs for its own', () => {
+    const { times, syncs } = confirmTimes('batch', [0, 5]);
+    // Write 0–1, idle: sync 1–11. The record of t=5 is written 5–6 while that sync runs; its batch
+    // timer (5 + 5 ms) issues a second sync at 10, which the simulated disk starts when the first
+    // ends (one fsync at a time): 11–21.
+    expect(times).toEqual([11, 21]);
+    expect(syncs).toBe(2);
+  });
+
+  it('batch: under a steady stream of writes the log is never idle, and a sync starts batchMs after the first unsynced record', () => {
+    const publishAt = Array.from({ length: 17 }, (_, i) => i / 2);
+    const { times, syncs } = confirmTimes('batch', publishAt);
+    // A publish every 0.5 ms keeps the 1 ms writes busy until 9: the timer of the record of t=0
+    // starts a sync at 5 (5–15) covering the nine handed over by then; the rest share the next.
+    expect(times).toEqual([...Array(9).fill(15), ...Array(8).fill(25)]);
+    expect(syncs).toBe(2);
   });
 
   it('never: on write, with no fsync at all', () => {

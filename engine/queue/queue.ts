@@ -3,6 +3,7 @@ import type { Channel, Consumer, UnackedDelivery } from '../consumer.ts';
 import type { QueueOptions } from '../types.ts';
 import { DedupWindow } from './dedupWindow.ts';
 import { ExpiryHeap } from './expiryHeap.ts';
+import { IndexSet } from './indexSet.ts';
 import type { QueuedMessage } from './queuedMessage.ts';
 import { ReadyBuffer } from './readyBuffer.ts';
 
@@ -10,6 +11,11 @@ import { ReadyBuffer } from './readyBuffer.ts';
 export type QueueConsumer = Consumer<Queue>;
 export type QueueChannel = Channel<Queue>;
 export type QueueDelivery = UnackedDelivery<Queue>;
+
+/** Call after a consumer's unacked count changed: keeps its queue's set of consumers with room exact. */
+export function noteRoom(consumer: QueueConsumer | undefined): void {
+  if (consumer !== undefined && consumer.position >= 0) consumer.queue.withRoom.set(consumer.position, consumer.hasCapacity);
+}
 
 /** A queue's state. The broker moves messages in and out; the queue keeps them in order. */
 export class Queue {
@@ -19,9 +25,11 @@ export class Queue {
   readonly consumers: QueueConsumer[] = [];
   /** Round-robin position among consumers. */
   nextConsumer = 0;
+  /** Positions of the consumers under their prefetch limit (see noteRoom in broker/dispatch.ts). */
+  readonly withRoom = new IndexSet();
   unackedCount = 0;
-  /** Messages waiting out a retry backoff. */
-  readonly delayed = new Set<QueuedMessage>();
+  /** Messages waiting out a retry backoff, each with its timer. */
+  readonly delayed = new Map<QueuedMessage, TimerId>();
   /** Arrival counter: the seq of the next message. */
   nextSeq = 0;
   expiryTimer: TimerId = -1;

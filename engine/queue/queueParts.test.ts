@@ -11,7 +11,7 @@ import { ReadyBuffer } from './readyBuffer.ts';
 // to kill the mutants StrykerJS found surviving the broker-level tests).
 
 const message = (seq: number, level = 0, expiresAtMs = Infinity) =>
-  new QueuedMessage(seq, new Uint8Array(0), {}, '', 'k', level, 0, expiresAtMs, []);
+  new QueuedMessage(seq, new Uint8Array(0), {}, '', 'k', level, expiresAtMs, []);
 const draws = (...values: number[]) => ({ next: () => values.shift() ?? 0 });
 
 describe('retryDelayMs', () => {

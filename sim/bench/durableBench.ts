@@ -59,7 +59,21 @@ function durableCase(name: string, fsync: FsyncPolicy, inFlight: number, message
 }
 
 export const durableBatchBench = durableCase('engine.durable-batch', 'batch', 4096, 50_000);
-export const durableAlwaysBench = durableCase('engine.durable-always', 'always', 64, 20_000);
+
+/**
+ * Publish + confirm against the number of publishes in flight, for fsync `always` and `batch`:
+ * with 1 in flight `always` is one fdatasync per message; with more, publishes written while a
+ * sync runs share the next one (group commit). Mean confirm latency follows by Little's law
+ * (in flight / throughput), which `qlab bench` prints beside each.
+ */
+export const IN_FLIGHT = [1, 64, 256] as const;
+const MESSAGES_BY_IN_FLIGHT: Record<(typeof IN_FLIGHT)[number], number> = { 1: 500, 64: 10_000, 256: 20_000 };
+
+export function inFlightBenches(): BenchCase[] {
+  return (['always', 'batch'] as const).flatMap((fsync) =>
+    IN_FLIGHT.map((inFlight) => durableCase(`engine.durable-${fsync}-${inFlight}`, fsync, inFlight, MESSAGES_BY_IN_FLIGHT[inFlight])),
+  );
+}
 
 /** `engine.recovery`: seconds to reopen a log holding `messages` ready 100-byte messages. */
 export function recoveryBench(messages = 1_000_000): BenchCase {

@@ -4,11 +4,11 @@ import type { BenchCase } from './benchmark.ts';
 
 const MESSAGES = 100_000;
 
-/** M/M/1 at ρ = 0.8 through the real engine in virtual time: one replication of ~100,000 messages. */
-function mm1(durable: boolean): Scenario {
+/** M/M/1 at ρ = 0.8 through the real engine in virtual time: one replication of ~`messages` messages. */
+export function mm1Scenario(durable: boolean, messages = MESSAGES): Scenario {
   return Scenario.parse({
     name: durable ? 'bench-mm1-durable' : 'bench-mm1',
-    durationSec: MESSAGES / 800,
+    durationSec: messages / 800,
     replications: 1,
     producers: [{ routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 800 }, persistent: durable, confirms: durable }],
     broker: {
@@ -20,7 +20,7 @@ function mm1(durable: boolean): Scenario {
 }
 
 function simCase(name: string, durable: boolean): BenchCase {
-  const scenario = mm1(durable);
+  const scenario = mm1Scenario(durable);
   return {
     name,
     unit: 'msg/s',

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { runBenchCases, type BenchCase, type BenchResult } from '../bench/benchmark.ts';
 import { bestOf, compareResults, failed, type Comparison } from '../bench/compare.ts';
 import { deterministicFigures } from '../bench/deterministic.ts';
-import { durableAlwaysBench, durableBatchBench, recoveryBench } from '../bench/durableBench.ts';
+import { durableBatchBench, inFlightBenches, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
 import { kernelBench } from '../bench/kernelBench.ts';
+import { readyHeapFigure } from '../bench/memoryBench.ts';
+import { freshMm1, simpyPeerFigures } from '../bench/peerBench.ts';
+import { consumersBench, queuesBench } from '../bench/scaleBench.ts';
 import { simMm1Bench, simMm1DurableBench } from '../bench/simBench.ts';
 import { writeJsonAtomic } from '../report/write.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
@@ -27,9 +30,19 @@ better; rme the relative margin of error of the mean, %).
   sim.mm1-durable        the same with SimDisk and fsync batch
   engine.memory          in-memory publish → deliver → ack per second
   engine.topic           routed publishes per second with 10,000 topic bindings
+  engine.consumers-N     overloaded queue, N busy consumers (prefetch 1): publish + ack per second
+  engine.queues-N        publishes spread over N queues, each with a consumer: msg/s
+  engine.ready-heap      idle ready messages per MB of heap with 1 million queued (after a forced
+                         GC; the bytes per message are printed too)
   engine.durable-batch   real disk, fsync batch, publish with confirms + ack
-  engine.durable-always  real disk, fsync always, 64 publishes in flight
+  engine.durable-always-N  real disk, fsync always, N = 1, 64, 256 publishes in flight: 1 is one
+                         fdatasync per message, more is group commit (publishes written during a
+                         sync share the next); mean confirm latency (Little's law) printed
+  engine.durable-batch-N   the same with fsync batch (5 ms, or at once when the log is idle)
   engine.recovery        recovery of a log of 1 million ready messages (200,000 with --quick)
+  peer.*                 M/M/1 at ρ = 0.8 against SimPy 2.3.1 (Debian python3-simpy, when installed):
+                         customers per CPU second warm and for a first run in a fresh process, and
+                         the ratios (full runs, or --only peer)
 Deterministic figures (events, log bytes, appends and syncs per simulated message) come with every
 run; they do not depend on the machine and are compared exactly.
 
@@ -46,7 +59,7 @@ run; they do not depend on the machine and are compared exactly.
 `;
 
 function cases(quick: boolean): BenchCase[] {
-  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, durableBatchBench, durableAlwaysBench, recoveryBench(quick ? 200_000 : 1_000_000)];
+  return [kernelBench, simMm1Bench, simMm1DurableBench, engineMemoryBench, engineTopicBench, consumersBench(1), consumersBench(1000), queuesBench(1), queuesBench(1000), durableBatchBench, ...inFlightBenches(), recoveryBench(quick ? 200_000 : 1_000_000)];
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -64,12 +77,17 @@ export async function run(argv: string[]): Promise<number> {
       threshold: { type: 'string' },
       against: { type: 'string' },
       rounds: { type: 'string' },
+      'fresh-mm1': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     false,
   );
   if (values.help) {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (values['fresh-mm1'] !== undefined) {
+    process.stdout.write(`${freshMm1(numberFlag('fresh-mm1', values['fresh-mm1'], { integer: true, min: 1 })!)}\n`);
     return 0;
   }
   const threshold = parseThreshold(values.threshold);
@@ -85,7 +103,25 @@ export async function run(argv: string[]): Promise<number> {
   if (!values.deterministic) {
     for (const benchCase of cases(values.quick === true).filter((c) => selected(c.name))) {
       process.stderr.write(`bench ${benchCase.name}…\n`);
-      results.push(...(await runBenchCases([benchCase], { quick: values.quick === true })));
+      const [result] = await runBenchCases([benchCase], { quick: values.quick === true });
+      const inFlight = /^engine\.durable-\w+-(\d+)$/.exec(result!.name)?.[1];
+      // A closed loop keeps exactly N unconfirmed: mean confirm latency = N / throughput (Little).
+      if (inFlight !== undefined) process.stderr.write(`${result!.name}: mean confirm latency ${((Number(inFlight) / result!.value) * 1000).toFixed(2)} ms\n`);
+      results.push(result!);
+    }
+    if (selected('engine.ready-heap')) {
+      process.stderr.write('bench engine.ready-heap…\n');
+      const heap = readyHeapFigure(values.quick === true ? 200_000 : 1_000_000);
+      process.stderr.write(`engine.ready-heap: ${heap.bytesPerMessage.toFixed(1)} bytes of heap per idle ready message\n`);
+      results.push(heap);
+    }
+    // Another program's speed: measured in full runs (or when named), never in the quick CI gate.
+    if ((values.quick !== true && only === undefined) || only?.some((prefix) => prefix.startsWith('peer'))) {
+      process.stderr.write('bench peer (SimPy 2.3.1)…\n');
+      const quickPeer = values.quick === true;
+      const peer = simpyPeerFigures(quickPeer ? 100_000 : 1_000_000, quickPeer ? 200_000 : 1_000_000, (line) => process.stderr.write(`${line}\n`));
+      if (peer === undefined) process.stderr.write('peer: SimPy 2.3.1 not installed (Debian: apt-get install python3-simpy); no peer ratio\n');
+      else results.push(...peer);
     }
   }
   if (values.deterministic || only === undefined) results.push(...deterministicFigures().filter((r) => selected(r.name) || only === undefined));

@@ -1,5 +1,3 @@
-import { UsageError } from './usageError.ts';
-
 /** A qlab command: loaded only when run, so `qlab --help` stays fast. */
 interface Command {
   summary: string;
@@ -44,11 +42,16 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   try {
-    if (command === undefined) throw new UsageError(`qlab: unknown command '${name}' (see qlab --help)`);
+    if (command === undefined) {
+      const shown = name.length > 100 ? `${name.slice(0, 100)}…(${name.length} chars)` : name;
+      process.stderr.write(`qlab: unknown command '${shown}' (see qlab --help)\n`);
+      return 2;
+    }
     const module = await command.load();
     return await module.run(rest);
   } catch (error) {
-    if (error instanceof UsageError) {
+    // By name, not instanceof: importing UsageError would load the engine before `--help` prints.
+    if (error instanceof Error && error.name === 'UsageError') {
       process.stderr.write(`${error.message}\n`);
       return 2;
     }
