@@ -18,6 +18,7 @@ import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
 import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
+import { attachModelMetrics } from './modelMetrics.ts';
 
 /** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
@@ -154,6 +155,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
     });
   }
+  if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
   const simulatedMs = loop.now();

@@ -35,6 +35,8 @@ export type { TheoryVerdict } from './verdicts.ts';
 export function predict(scenario: Scenario): TheoryPrediction | { notApplicable: string } {
   const why = (reason: string) => ({ notApplicable: reason });
   if (scenario.faults.length > 0) return why('faults are injected');
+  if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline of stages: see model.jackson for network theory');
+  if (scenario.producers.some((p) => p.patienceMs !== undefined)) return why('messages are impatient: see model.impatience for Erlang-A');
   const net = scenario.network;
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency');
@@ -103,7 +105,7 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
 }
 
 /** The one queue every producer's messages reach, found by routing probes through a scratch broker with the scenario's topology. */
-function singleTargetQueue(scenario: Scenario): string | undefined {
+export function singleTargetQueue(scenario: Scenario): string | undefined {
   const broker = new Broker({ clock: new EventLoop(), random: randomStreams(0).stream('probe') });
   declareTopology(broker, scenario.broker);
   const reached = new Set<string>();

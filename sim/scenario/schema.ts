@@ -3,6 +3,7 @@ import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
+import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -110,6 +111,7 @@ export const ProducerSpec = z
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
     confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
     mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
+    patienceMs: PatienceSpec.optional(),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',
@@ -129,6 +131,7 @@ export const ConsumerSpec = z.strictObject({
     .enum(['requeue', 'dead-letter'])
     .default('requeue')
     .describe('A failed message is nacked with requeue (through the queue’s retry policy, if any) or without (dead-lettered).'),
+  forward: ForwardSpec.optional().describe('Pipeline stage: after service, publish to the next stage (before the ack).'),
 });
 
 export const NetworkSpec = z.strictObject({
@@ -224,6 +227,12 @@ export const Scenario = z
       if (!queues.has(b.queue)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'queue'], message: `no queue '${b.queue}'` });
       if (!exchanges.has(b.exchange)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'exchange'], message: `no exchange '${b.exchange}'` });
     });
+    s.consumers.forEach((c, i) => {
+      if (c.forward !== undefined && !exchanges.has(c.forward.exchange)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'forward', 'exchange'], message: `no exchange '${c.forward.exchange}' in broker.exchanges` });
+    });
+    s.producers.forEach((p, i) => {
+      if (p.patienceMs !== undefined && p.messageTtlMs !== undefined) ctx.addIssue({ code: 'custom', path: ['producers', i, 'patienceMs'], message: 'give either patienceMs or messageTtlMs (both set the per-message TTL)' });
+    });
     const consumerInstances = s.consumers.reduce((n, c) => n + c.count, 0);
     s.faults.forEach((f, i) => {
       if (f.kind === 'consumer-crash' && f.consumer >= consumerInstances) {
@@ -248,6 +257,7 @@ export const Scenario = z
       }
     };
     s.consumers.forEach((c, i) => check(c.serviceTimeMs, ['consumers', i, 'serviceTimeMs']));
+    s.producers.forEach((p, i) => check(p.patienceMs, ['producers', i, 'patienceMs']));
     s.producers.forEach((p, i) => p.arrivals.process === 'renewal' && check(p.arrivals.interArrivalMs, ['producers', i, 'arrivals', 'interArrivalMs']));
     for (const key of ['publishLatencyMs', 'deliverLatencyMs', 'ackLatencyMs'] as const) check(s.network[key], ['network', key]);
     for (const key of ['writeLatencyMs', 'syncLatencyMs', 'readLatencyMs'] as const) check(s.broker.disk[key], ['broker', 'disk', key]);

@@ -6,6 +6,7 @@ import { Lifetime } from '../run/lifetime.ts';
 import { SimulationInvariantError } from '../run/invariantError.ts';
 import type { World } from '../run/world.ts';
 import type { ConsumerSpec } from '../scenario/schema.ts';
+import { Forwarder } from './forwarder.ts';
 
 interface Held {
   tag: number;
@@ -44,6 +45,8 @@ export class SimConsumer {
   private consumerTag: string | undefined;
   private incarnation = -1;
   private crashed = false;
+  /** A pipeline stage: what it publishes after service (undefined: it only acks). */
+  private readonly forwarder: Forwarder | undefined;
 
   constructor(
     private readonly world: World,
@@ -56,6 +59,7 @@ export class SimConsumer {
     this.service = makeDistribution(spec.serviceTimeMs);
     this.serviceStream = streams.stream('service');
     this.failureStream = streams.stream('failure');
+    this.forwarder = spec.forward === undefined ? undefined : new Forwarder(world, spec.forward, streams.stream('forward'));
     world.whenUp(() => this.connect());
   }
 
@@ -163,6 +167,10 @@ export class SimConsumer {
     tracker.consumerBusy(loop.now(), -1);
     const failed = this.spec.failureProbability > 0 && this.failureStream.next() < this.spec.failureProbability;
     if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), !failed);
+    if (!failed && item.copy >= 0 && this.world.flows !== undefined) {
+      if (this.forwarder !== undefined) this.forwarder.served(item.copy);
+      else this.world.flows.servedCopy(item.copy, loop.now(), undefined);
+    }
     if (this.spec.ack === 'manual') this.settle(item, failed);
     if (!this.busy) this.startNext();
   };

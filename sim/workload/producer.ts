@@ -6,6 +6,7 @@ import type { ProducerSpec } from '../scenario/schema.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals.ts';
 import type { PublisherLedger } from './publisherLedger.ts';
 import { weightedChoice } from './weightedChoice.ts';
+import { patienceOf } from './patience.ts';
 
 /** One publish attempt awaiting its confirm (confirm-window publishers only). */
 interface Attempt {
@@ -58,7 +59,11 @@ export class SimProducer {
     const mix = spec.priorityMix === undefined ? [] : Object.entries(spec.priorityMix).filter(([, w]) => w > 0);
     this.pickPriority = mix.length > 0 ? weightedChoice(mix.map(([p, w]) => ({ value: Number(p), weight: w }))) : undefined;
     this.body = new Uint8Array(spec.bodyBytes);
+    this.patience = patienceOf(world, spec, streams);
   }
+
+  /** Impatient messages: draws each one's patience (its per-message TTL). */
+  private readonly patience: ((id: number) => number) | undefined;
 
   start(): void {
     this.scheduleNext();
@@ -83,6 +88,7 @@ export class SimProducer {
     if (this.spec.persistent) properties.persistent = true;
     if (this.spec.messageIds) properties.messageId = `m${id}`;
     if (this.spec.messageTtlMs !== undefined) properties.expirationMs = this.spec.messageTtlMs;
+    if (this.patience !== undefined) properties.expirationMs = this.patience(id);
     if (this.spec.headers !== undefined) properties.headers = this.spec.headers;
     if (this.spec.confirmWindow !== undefined) {
       this.backlog.push({ logical: this.ledger.message(id), id, tries: 0, key, properties, sentMs: 0, timer: -1, pending: false });
