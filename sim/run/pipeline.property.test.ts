@@ -14,7 +14,9 @@ const pipeline = fc.record({
   seed: fc.nat(1000),
 });
 
-function scenarioOf(p: fc.infer<typeof pipeline>): Scenario {
+type Pipeline = typeof pipeline extends fc.Arbitrary<infer T> ? T : never;
+
+function scenarioOf(p: Pipeline): Scenario {
   const queues = Array.from({ length: p.stages }, (_, i) => `s${i}`);
   return Scenario.parse({
     name: 'pipeline-property',
