@@ -4,6 +4,8 @@ import { intervalOf, type Interval } from './intervals.ts';
 import { predictJackson, type JacksonPrediction } from './jacksonMatch.ts';
 import type { ReplicationResult } from './replication.ts';
 import { singleTargetQueue } from './theoryMatch.ts';
+import { isTimeVarying } from './timeWindows.ts';
+import { timeVaryingSummary, type TimeVaryingSummary } from './timeVaryingSummary.ts';
 import { familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
 
 export interface StageSummary {
@@ -33,6 +35,8 @@ export interface ModelSummary {
     theory?: ErlangAPrediction & { verdicts: Verdicts; family: FamilyVerdict };
     theoryNotApplicable?: string;
   };
+  /** Time-varying load: windowed metrics, the peak, and the pointwise-stationary approximation. */
+  timeVarying?: TimeVaryingSummary;
 }
 
 /**
@@ -43,9 +47,11 @@ export interface ModelSummary {
 export function modelSummary(scenario: Scenario, runs: ReplicationResult[], queueLength: Interval): ModelSummary | undefined {
   const pipeline = scenario.consumers.some((c) => c.forward !== undefined);
   const impatient = scenario.producers.some((p) => p.patienceMs !== undefined);
-  if (!pipeline && !impatient) return undefined;
+  const timeVarying = isTimeVarying(scenario);
+  if (!pipeline && !impatient && !timeVarying) return undefined;
   const interval = (key: string) => intervalOf(key, 'mean', runs);
   const out: ModelSummary = {};
+  if (timeVarying) out.timeVarying = timeVaryingSummary(scenario, runs);
   if (pipeline) {
     out.stages = scenario.broker.queues.map((q) => {
       const key = `stage.${q.name}.`;

@@ -19,6 +19,7 @@ import { Tracker } from './tracker.ts';
 import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
 import { attachModelMetrics } from './modelMetrics.ts';
+import { isTimeVarying, timeWindowMetrics } from './timeWindows.ts';
 
 /** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
@@ -155,6 +156,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
     });
   }
+  if (isTimeVarying(scenario)) Object.assign(measured.metrics[0]!, timeWindowMetrics(tracker, durationMs));
   if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 

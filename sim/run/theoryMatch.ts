@@ -37,6 +37,12 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
   if (scenario.faults.length > 0) return why('faults are injected');
   if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline of stages: see model.jackson for network theory');
   if (scenario.producers.some((p) => p.patienceMs !== undefined)) return why('messages are impatient: see model.impatience for Erlang-A');
+  if (scenario.producers.some((p) => makeArrivals(p.arrivals).timeVarying === true)) {
+    return why('the load varies with time: there is no steady state to match; see model.timeVarying for windowed metrics and the pointwise-stationary approximation');
+  }
+  if (scenario.producers.some((p) => p.confirmWindow !== undefined)) {
+    return why('closed-loop producers (a confirm window): such networks have no product-form theory in general, and an open model would not describe them');
+  }
   const net = scenario.network;
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency');

@@ -4,6 +4,7 @@ import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
 import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
+import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -42,6 +43,7 @@ export const ArrivalSpec = z.discriminatedUnion('process', [
     process: z.literal('trace'),
     interArrivalMs: z.array(nonNegative).min(1).describe('Recorded gaps, replayed in order and then from the start.'),
   }),
+  ...TIME_VARYING_ARRIVALS,
 ]);
 export type ArrivalSpec = z.infer<typeof ArrivalSpec>;
 
@@ -258,6 +260,7 @@ export const Scenario = z
     };
     s.consumers.forEach((c, i) => check(c.serviceTimeMs, ['consumers', i, 'serviceTimeMs']));
     s.producers.forEach((p, i) => check(p.patienceMs, ['producers', i, 'patienceMs']));
+    s.producers.forEach((p, i) => p.arrivals.process === 'batch' && check(p.arrivals.batchSize, ['producers', i, 'arrivals', 'batchSize']));
     s.producers.forEach((p, i) => p.arrivals.process === 'renewal' && check(p.arrivals.interArrivalMs, ['producers', i, 'arrivals', 'interArrivalMs']));
     for (const key of ['publishLatencyMs', 'deliverLatencyMs', 'ackLatencyMs'] as const) check(s.network[key], ['network', key]);
     for (const key of ['writeLatencyMs', 'syncLatencyMs', 'readLatencyMs'] as const) check(s.broker.disk[key], ['broker', 'disk', key]);
