@@ -19,6 +19,7 @@ const commands: Record<string, Command> = {
   view: { summary: 'serve the D3 report viewer and the teaching playground', load: () => import('./viewCommand.ts') },
   report: { summary: 'write a report as one self-contained HTML file', load: () => import('./reportCommand.ts') },
   theory: { summary: 'queueing-theory results: mm1 mmc mmck md1 mg1 gg1 ggc priority-np priority-pr', load: () => import('./theoryCommand.ts') },
+  fit: { summary: 'fit inter-arrival or service data from a CSV; writes a scenario fragment', load: () => import('./fitCommand.ts') },
   bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
 };
 
