@@ -35,6 +35,8 @@ export interface FitResult {
 
 /** Values drawn from each fitted model for its KS statistic: enough that the sample's own KS noise (≈ 1.36/√SAMPLE) stays near 0.01. */
 const SAMPLE = 20_000;
+/** A KS statistic this small is an acceptable marginal fit: correlation then decides for the MMPP. */
+const ACCEPTABLE_KS = 0.1;
 
 export function summarize(values: number[]): DataSummary {
   const n = values.length;
@@ -50,8 +52,8 @@ export function summarize(values: number[]): DataSummary {
  * the gaps at their mean into burst and quiet runs (a heuristic; its rates reproduce the data's
  * counts per run time). Each fit is judged by a two-sample KS statistic against a seeded sample
  * from it, and by that sample's scv and lag-1 autocorrelation. The choice: the MMPP when the data
- * are positively correlated beyond 2/√n and its KS is within 1.5× the best renewal fit's (a renewal
- * process cannot produce correlated gaps); otherwise the fit with the smallest KS.
+ * are positively correlated beyond 2/√n and its KS is below 0.1 or within 1.5× the best renewal
+ * fit's (a renewal process cannot produce correlated gaps, and bursts drive waits); otherwise the fit with the smallest KS.
  */
 export function fitData(values: number[], as: 'arrivals' | 'service'): FitResult {
   const data = summarize(values);
@@ -82,14 +84,14 @@ export function fitData(values: number[], as: 'arrivals' | 'service'): FitResult
       const random = randomStreams(1).stream('fit/mmpp2');
       const sample = Array.from({ length: SAMPLE }, () => process.nextGapMs(random));
       const s = summarize(sample);
-      fits.push({ name: 'mmpp2', fragment: { arrivals: mmpp }, ks: ks(sorted, sample), scv: s.scv, lag1: s.lag1, method: 'split at the mean gap into burst and quiet runs (heuristic)' });
+      fits.push({ name: 'mmpp2', fragment: { arrivals: mmpp }, ks: ks(sorted, sample), scv: s.scv, lag1: s.lag1, method: 'burst/quiet runs: mean of 5 neighbouring gaps vs the overall mean (heuristic)' });
     }
   }
   const renewals = fits.filter((f) => f.name !== 'mmpp2');
   const bestRenewal = renewals.reduce((a, b) => (b.ks < a.ks ? b : a));
   const mmpp = fits.find((f) => f.name === 'mmpp2');
   const r = (x: number) => Number(x.toPrecision(3));
-  if (mmpp !== undefined && data.lag1 > data.lag1Bound && mmpp.ks <= 1.5 * bestRenewal.ks) {
+  if (mmpp !== undefined && data.lag1 > data.lag1Bound && mmpp.ks <= Math.max(1.5 * bestRenewal.ks, ACCEPTABLE_KS)) {
     return {
       data,
       fits,
@@ -124,8 +126,16 @@ function fitMmpp2(values: number[]): ArrivalSpec | undefined {
   const threshold = values.reduce((a, b) => a + b, 0) / values.length;
   const runs = { burst: { count: 0, time: 0, runs: 0 }, quiet: { count: 0, time: 0, runs: 0 } };
   let last: 'burst' | 'quiet' | undefined;
-  for (const v of values) {
-    const state = v < threshold ? 'burst' : 'quiet';
+  // A state is judged on a few neighbouring gaps, not one: a single long gap inside a burst is noise.
+  const half = 2;
+  const local = (i: number) => {
+    let sum = 0;
+    let n = 0;
+    for (let j = Math.max(0, i - half); j <= Math.min(values.length - 1, i + half); j++, n++) sum += values[j]!;
+    return sum / n;
+  };
+  for (const [i, v] of values.entries()) {
+    const state = local(i) < threshold ? 'burst' : 'quiet';
     const r = runs[state];
     r.count++;
     r.time += v;

@@ -5,6 +5,7 @@ import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
 import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
 import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
+import { DATA_FILE_FIELDS } from './dataFileSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -39,10 +40,13 @@ export const ArrivalSpec = z.discriminatedUnion('process', [
     process: z.literal('renewal'),
     interArrivalMs: DistributionSpec.describe('Independent gaps between arrivals from any distribution.'),
   }),
-  z.strictObject({
-    process: z.literal('trace'),
-    interArrivalMs: z.array(nonNegative).min(1).describe('Recorded gaps, replayed in order and then from the start.'),
-  }),
+  z
+    .strictObject({
+      process: z.literal('trace'),
+      interArrivalMs: z.array(nonNegative).min(1).optional().describe('Recorded gaps, replayed in order and then from the start.'),
+      ...DATA_FILE_FIELDS,
+    })
+    .refine((t) => (t.interArrivalMs === undefined) !== (t.file === undefined), { message: 'give either interArrivalMs or file', path: ['interArrivalMs'] }),
   ...TIME_VARYING_ARRIVALS,
 ]);
 export type ArrivalSpec = z.infer<typeof ArrivalSpec>;

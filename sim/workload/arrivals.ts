@@ -34,6 +34,7 @@ export function makeArrivals(spec: ArrivalSpec): ArrivalProcess {
     case 'renewal':
       return renewal(makeDistribution(spec.interArrivalMs), false);
     case 'trace':
+      if (spec.interArrivalMs === undefined) throw new RangeError(`trace arrivals: the file '${spec.file}' was not read (load the scenario with loadScenario, which reads it)`);
       return renewal(trace(spec.interArrivalMs), false);
     case 'schedule':
       return scheduleArrivals(spec.rates, spec.repeatSec);
