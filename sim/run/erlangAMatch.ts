@@ -29,6 +29,7 @@ export function predictErlangA(scenario: Scenario, queue: string | undefined): E
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency (a message on the wire cannot expire)');
   }
+  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time');
   const first = impatient[0]!;
   let lambda = 0;
   for (const p of impatient) {

@@ -48,6 +48,7 @@ export function predictJackson(scenario: Scenario): JacksonPrediction | { notApp
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency');
   }
+  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time');
   const probe = topologyProbe(scenario);
   try {
     const queues = scenario.broker.queues.map((q) => q.name);

@@ -5,6 +5,8 @@ import { predictJackson, type JacksonPrediction } from './jacksonMatch.ts';
 import type { ReplicationResult } from './replication.ts';
 import { singleTargetQueue } from './theoryMatch.ts';
 import { isTimeVarying } from './timeWindows.ts';
+import { hasFleet } from '../workload/fleet.ts';
+import type { FleetSeries } from './fleetMetrics.ts';
 import { timeVaryingSummary, type TimeVaryingSummary } from './timeVaryingSummary.ts';
 import { familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
 
@@ -37,6 +39,8 @@ export interface ModelSummary {
   };
   /** Time-varying load: windowed metrics, the peak, and the pointwise-stationary approximation. */
   timeVarying?: TimeVaryingSummary;
+  /** Consumer groups that start late, follow a schedule or autoscale: the count over time (first replication; backlog over time is series.queueLength), its time-average, and the drain of a build-and-drain run. */
+  fleet?: { series: FleetSeries; meanConsumers: Interval; changesPerReplication: number; drain?: { backlogAtStart: number; drainSec: Interval } };
 }
 
 /**
@@ -48,9 +52,19 @@ export function modelSummary(scenario: Scenario, runs: ReplicationResult[], queu
   const pipeline = scenario.consumers.some((c) => c.forward !== undefined);
   const impatient = scenario.producers.some((p) => p.patienceMs !== undefined);
   const timeVarying = isTimeVarying(scenario);
-  if (!pipeline && !impatient && !timeVarying) return undefined;
+  const fleet = scenario.consumers.some(hasFleet);
+  if (!pipeline && !impatient && !timeVarying && !fleet) return undefined;
   const interval = (key: string) => intervalOf(key, 'mean', runs);
   const out: ModelSummary = {};
+  if (fleet && runs[0]!.fleet !== undefined) {
+    const average = (key: string) => runs.reduce((s, r) => s + (r.metrics[key] ?? 0), 0) / runs.length;
+    out.fleet = {
+      series: runs[0]!.fleet,
+      meanConsumers: interval('fleet.meanConsumers'),
+      changesPerReplication: average('fleet.changes'),
+      ...(runs[0]!.metrics['drain.backlogAtStart'] !== undefined ? { drain: { backlogAtStart: average('drain.backlogAtStart'), drainSec: interval('drain.sec') } } : {}),
+    };
+  }
   if (timeVarying) out.timeVarying = timeVaryingSummary(scenario, runs);
   if (pipeline) {
     out.stages = scenario.broker.queues.map((q) => {

@@ -35,6 +35,7 @@ export type { TheoryVerdict } from './verdicts.ts';
 export function predict(scenario: Scenario): TheoryPrediction | { notApplicable: string } {
   const why = (reason: string) => ({ notApplicable: reason });
   if (scenario.faults.length > 0) return why('faults are injected');
+  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time (late start, schedule or autoscaler): no steady-state model; see model.fleet');
   if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline of stages: see model.jackson for network theory');
   if (scenario.producers.some((p) => p.patienceMs !== undefined)) return why('messages are impatient: see model.impatience for Erlang-A');
   if (scenario.producers.some((p) => makeArrivals(p.arrivals).timeVarying === true)) {

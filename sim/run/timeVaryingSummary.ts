@@ -66,6 +66,7 @@ function psaModel(scenario: Scenario): Psa {
   const queue = singleTargetQueue(scenario);
   if (queue === undefined) return why('producers do not all route to one queue');
   if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline');
+  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the number of consumers itself changes over time');
   const consumers = scenario.consumers.filter((c) => c.queue === queue);
   if (consumers.length === 0) return why('the queue has no consumers');
   if (consumers.some((c) => c.prefetch !== 1 || c.ack !== 'manual' || JSON.stringify(c.serviceTimeMs) !== JSON.stringify(consumers[0]!.serviceTimeMs))) {

@@ -6,6 +6,7 @@ import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
 import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
 import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
 import { DATA_FILE_FIELDS } from './dataFileSpec.ts';
+import { FLEET_FIELDS } from './fleetSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -138,6 +139,7 @@ export const ConsumerSpec = z.strictObject({
     .default('requeue')
     .describe('A failed message is nacked with requeue (through the queue’s retry policy, if any) or without (dead-lettered).'),
   forward: ForwardSpec.optional().describe('Pipeline stage: after service, publish to the next stage (before the ack).'),
+  ...FLEET_FIELDS,
 });
 
 export const NetworkSpec = z.strictObject({
@@ -234,6 +236,7 @@ export const Scenario = z
       if (!exchanges.has(b.exchange)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'exchange'], message: `no exchange '${b.exchange}'` });
     });
     s.consumers.forEach((c, i) => {
+      if ([c.startAtSec, c.schedule, c.autoscale].filter((x) => x !== undefined).length > 1) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'autoscale'], message: 'give at most one of startAtSec, schedule and autoscale' });
       if (c.forward !== undefined && !exchanges.has(c.forward.exchange)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'forward', 'exchange'], message: `no exchange '${c.forward.exchange}' in broker.exchanges` });
     });
     s.producers.forEach((p, i) => {
