@@ -119,6 +119,7 @@ export const ProducerSpec = z
     confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
     mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
     patienceMs: PatienceSpec.optional(),
+    bodySizeBytes: DistributionSpec.optional().describe('Message sizes from a distribution (bytes, rounded, at most 16 MiB), drawn per publish instead of the fixed bodyBytes: they drive the log’s bytes and recovery time.'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',
@@ -267,6 +268,7 @@ export const Scenario = z
     };
     s.consumers.forEach((c, i) => check(c.serviceTimeMs, ['consumers', i, 'serviceTimeMs']));
     s.producers.forEach((p, i) => check(p.patienceMs, ['producers', i, 'patienceMs']));
+    s.producers.forEach((p, i) => check(p.bodySizeBytes, ['producers', i, 'bodySizeBytes']));
     s.producers.forEach((p, i) => p.arrivals.process === 'batch' && check(p.arrivals.batchSize, ['producers', i, 'arrivals', 'batchSize']));
     s.producers.forEach((p, i) => p.arrivals.process === 'renewal' && check(p.arrivals.interArrivalMs, ['producers', i, 'arrivals', 'interArrivalMs']));
     for (const key of ['publishLatencyMs', 'deliverLatencyMs', 'ackLatencyMs'] as const) check(s.network[key], ['network', key]);

@@ -7,6 +7,7 @@ import { makeArrivals, type ArrivalProcess } from './arrivals.ts';
 import type { PublisherLedger } from './publisherLedger.ts';
 import { weightedChoice } from './weightedChoice.ts';
 import { patienceOf } from './patience.ts';
+import { bodyMaker } from './bodySize.ts';
 
 /** One publish attempt awaiting its confirm (confirm-window publishers only). */
 interface Attempt {
@@ -38,7 +39,6 @@ export class SimProducer {
   private readonly pickKey: (random: Random) => string;
   private readonly pickPriority: ((random: Random) => number) | undefined;
   private readonly choiceStream: Random;
-  private readonly body: Uint8Array;
   /** Confirm window: attempts in flight, and messages waiting for room (retries first). */
   private inFlight = 0;
   private readonly backlog: Attempt[] = [];
@@ -58,12 +58,14 @@ export class SimProducer {
     this.pickKey = spec.routingKeys !== undefined ? weightedChoice(spec.routingKeys.map((k) => ({ value: k.key, weight: k.weight }))) : () => spec.routingKey!;
     const mix = spec.priorityMix === undefined ? [] : Object.entries(spec.priorityMix).filter(([, w]) => w > 0);
     this.pickPriority = mix.length > 0 ? weightedChoice(mix.map(([p, w]) => ({ value: Number(p), weight: w }))) : undefined;
-    this.body = new Uint8Array(spec.bodyBytes);
     this.patience = patienceOf(world, spec, streams);
+    this.nextBody = bodyMaker(spec, streams);
   }
 
   /** Impatient messages: draws each one's patience (its per-message TTL). */
   private readonly patience: ((id: number) => number) | undefined;
+  /** The body of the next publish (fixed, or a size from bodySizeBytes). */
+  private readonly nextBody: () => Uint8Array;
 
   start(): void {
     this.scheduleNext();
@@ -146,7 +148,7 @@ export class SimProducer {
               answer(ack);
             });
           };
-    const result = broker.publish(this.spec.exchange, key, this.body, properties, onConfirm);
+    const result = broker.publish(this.spec.exchange, key, this.nextBody(), properties, onConfirm);
     if (result.rejected.length > 0) tracker.rejected(id);
     if (result.duplicates.length > 0) this.ledger.counts.deduplicated++;
     if (result.unroutable) tracker.unroutable(this.spec.mandatory);
