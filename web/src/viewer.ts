@@ -8,6 +8,7 @@ import { sweepChart } from './charts/sweepChart.ts';
 import { timeSeriesChart } from './charts/timeSeries.ts';
 import { loadReports, type LoadedReport } from './data.ts';
 import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from './panels.ts';
+import { renderModel } from './modelPanels.ts';
 
 type Run = Report['runs'][number];
 
@@ -48,6 +49,7 @@ function renderRun(parent: HTMLElement, report: Report, run: Run): void {
   ];
   distributionChart(panel(parent, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), cdfs.wait);
   distributionChart(panel(parent, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), cdfs.sojourn);
+  renderModel(run, (title, className) => panel(parent, title, className));
   const bottom = panel(parent, 'Accounting and run');
   bottom.append(accountingTable(run), metadataTable(report, run));
 }
