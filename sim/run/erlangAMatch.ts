@@ -2,6 +2,7 @@ import { makeDistribution } from '../dist/spec.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { erlangA } from '../theory/erlangA.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
+import { hasFleet } from '../workload/fleet.ts';
 
 export interface ErlangAPrediction {
   model: 'erlangA';
@@ -29,7 +30,7 @@ export function predictErlangA(scenario: Scenario, queue: string | undefined): E
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency (a message on the wire cannot expire)');
   }
-  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time');
+  if (scenario.consumers.some(hasFleet)) return why('the consumer count changes over time');
   const first = impatient[0]!;
   let lambda = 0;
   for (const p of impatient) {

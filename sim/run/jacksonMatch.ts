@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { jacksonNetwork } from '../theory/jackson.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
 import { declareTopology } from './topology.ts';
+import { hasFleet } from '../workload/fleet.ts';
 
 export interface JacksonStation {
   queue: string;
@@ -48,7 +49,7 @@ export function predictJackson(scenario: Scenario): JacksonPrediction | { notApp
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency');
   }
-  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time');
+  if (scenario.consumers.some(hasFleet)) return why('the consumer count changes over time');
   const probe = topologyProbe(scenario);
   try {
     const queues = scenario.broker.queues.map((q) => q.name);

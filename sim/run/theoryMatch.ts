@@ -14,6 +14,7 @@ import type { TheoryResult } from '../theory/result.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
 import { priorityClasses } from './replication.ts';
 import { declareTopology } from './topology.ts';
+import { hasFleet } from '../workload/fleet.ts';
 
 export interface TheoryPrediction {
   model: string;
@@ -35,7 +36,7 @@ export type { TheoryVerdict } from './verdicts.ts';
 export function predict(scenario: Scenario): TheoryPrediction | { notApplicable: string } {
   const why = (reason: string) => ({ notApplicable: reason });
   if (scenario.faults.length > 0) return why('faults are injected');
-  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the consumer count changes over time (late start, schedule or autoscaler): no steady-state model; see model.fleet');
+  if (scenario.consumers.some(hasFleet)) return why('the consumer count changes over time (late start, schedule or autoscaler): no steady-state model; see model.fleet');
   if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline of stages: see model.jackson for network theory');
   if (scenario.producers.some((p) => p.patienceMs !== undefined)) return why('messages are impatient: see model.impatience for Erlang-A');
   if (scenario.producers.some((p) => makeArrivals(p.arrivals).timeVarying === true)) {

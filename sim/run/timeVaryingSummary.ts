@@ -7,6 +7,7 @@ import { intervalOf, round, type Interval } from './intervals.ts';
 import type { ReplicationResult } from './replication.ts';
 import { singleTargetQueue } from './theoryMatch.ts';
 import { TIME_WINDOWS } from './timeWindows.ts';
+import { hasFleet } from '../workload/fleet.ts';
 
 export const PSA_LABEL =
   'pointwise-stationary approximation (an approximation, not a verdict): each window is taken as the steady state of M/M/c (M/G/c by Allen–Cunneen when service is not exponential) at the offered rate at the window’s mid-point; it ignores the backlog carried from window to window, so it is good only when the rate changes slowly against the service time and ρ(t) < 1';
@@ -66,7 +67,7 @@ function psaModel(scenario: Scenario): Psa {
   const queue = singleTargetQueue(scenario);
   if (queue === undefined) return why('producers do not all route to one queue');
   if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline');
-  if (scenario.consumers.some((c) => c.startAtSec !== undefined || c.schedule !== undefined || c.autoscale !== undefined)) return why('the number of consumers itself changes over time');
+  if (scenario.consumers.some(hasFleet)) return why('the number of consumers itself changes over time');
   const consumers = scenario.consumers.filter((c) => c.queue === queue);
   if (consumers.length === 0) return why('the queue has no consumers');
   if (consumers.some((c) => c.prefetch !== 1 || c.ack !== 'manual' || JSON.stringify(c.serviceTimeMs) !== JSON.stringify(consumers[0]!.serviceTimeMs))) {
