@@ -20,6 +20,7 @@ const commands: Record<string, Command> = {
   theory: { summary: 'queueing-theory results: mm1 mmc mmck md1 mg1 gg1 ggc priority-np priority-pr', load: () => import('./theoryCommand.ts') },
   gap: { summary: 'the calibrated simulation against a real run, per metric, with the relative gap', load: () => import('./gapCommand.ts') },
   calibrate: { summary: "measure this machine's disk for scenarios to use (calibrate rabbitmq: not built yet)", load: () => import('./calibrateCommand.ts') },
+  fit: { summary: 'fit inter-arrival or service data from a CSV; writes a scenario fragment', load: () => import('./fitCommand.ts') },
   bench: { summary: 'run the benchmarks (tinybench)', load: () => import('./benchCommand.ts') },
 };
 

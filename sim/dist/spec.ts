@@ -54,7 +54,15 @@ export const DistributionSpec = z.discriminatedUnion('dist', [
       { message: 'weibull takes either mean and scv, or shape and scale' },
     ),
   z.strictObject({ dist: z.literal('empirical'), samples: z.array(nonNegative).min(1) }),
-  z.strictObject({ dist: z.literal('trace'), values: z.array(nonNegative).min(1) }),
+  z
+    .strictObject({
+      dist: z.literal('trace'),
+      values: z.array(nonNegative).min(1).optional(),
+      file: z.string().min(1).optional().describe('CSV file of recorded values (relative to the scenario file), read when the scenario is loaded: see `qlab fit --help` for the format.'),
+      column: z.string().optional().describe('Column name or 1-based number (default: the first).'),
+      unit: z.enum(['ms', 's']).default('ms'),
+    })
+    .refine((t) => (t.values === undefined) !== (t.file === undefined), { message: 'give either values or file', path: ['values'] }),
 ]);
 export type DistributionSpec = z.infer<typeof DistributionSpec>;
 
@@ -84,6 +92,7 @@ export function makeDistribution(spec: DistributionSpec): Distribution {
     case 'empirical':
       return empirical(spec.samples);
     case 'trace':
+      if (spec.values === undefined) throw new DistributionError(`trace: the file '${spec.file}' was not read (scenarios with data files are loaded with loadScenario, which reads them)`);
       return trace(spec.values);
   }
 }

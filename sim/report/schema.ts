@@ -150,6 +150,7 @@ export const RunResultSchema = z.object({
   histograms: z.object({ waitMs: Buckets, sojournMs: Buckets }),
   counters: z.object({ events: z.number(), simulatedMessages: z.number(), eventsPerMessage: z.number() }),
   records: z.unknown().optional(),
+  model: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const ReportRun = z.object({

@@ -18,6 +18,10 @@ import { checkSafety } from './safety.ts';
 import { Tracker } from './tracker.ts';
 import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
+import { attachModelMetrics } from './modelMetrics.ts';
+import { isTimeVarying, timeWindowMetrics } from './timeWindows.ts';
+import { Fleet, fleetCapacity, hasFleet } from '../workload/fleet.ts';
+import { fleetMetrics, type FleetSeries } from './fleetMetrics.ts';
 
 /** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
@@ -48,6 +52,8 @@ export interface ReplicationResult {
   faults?: ReplicationFaults;
   /** Publishers with a confirm window: Jepsen-style outcome of their messages. */
   publishers?: PublisherOutcome;
+  /** Consumer groups whose size changes (start, schedule, autoscaler): their count over time. */
+  fleet?: FleetSeries;
 }
 
 export type HistogramBuckets = { lo: number; hi: number; count: number }[];
@@ -106,8 +112,12 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.faultLog = faultLog;
 
   const consumers: SimConsumer[] = [];
+  const fleets: Fleet[] = [];
   scenario.consumers.forEach((spec, i) => {
-    for (let k = 0; k < spec.count; k++) consumers.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length));
+    const group: SimConsumer[] = [];
+    for (let k = 0; k < fleetCapacity(spec); k++) group.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length + k));
+    consumers.push(...group);
+    if (hasFleet(spec)) fleets.push(new Fleet(world, spec, group, durationMs));
   });
   const producers: SimProducer[] = [];
   const ledger = new PublisherLedger();
@@ -154,6 +164,10 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
     });
   }
+  if (isTimeVarying(scenario)) Object.assign(measured.metrics[0]!, timeWindowMetrics(tracker, durationMs));
+  const fleet = fleets.length > 0 ? fleetMetrics(scenario, tracker, fleets, durationMs) : undefined;
+  if (fleet !== undefined) Object.assign(measured.metrics[0]!, fleet.metrics);
+  if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
   const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
 
   const simulatedMs = loop.now();
@@ -183,6 +197,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
       : {}),
     ...(scenario.faults.length > 0 ? { faults } : {}),
     ...(ledger.windowed ? { publishers: ledger.outcome(tracker) } : {}),
+    ...(fleet !== undefined ? { fleet: fleet.series } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ import { assessStability, type SteadyState } from './stability.ts';
 import { predict, type TheoryPrediction } from './theoryMatch.ts';
 import { APPROXIMATION_TOLERANCE, familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
 import type { WarmupRule } from './warmupPoint.ts';
+import { modelSummary, type ModelSummary } from './modelSummary.ts';
 
 export type { Interval } from './intervals.ts';
 export { round } from './intervals.ts';
@@ -82,6 +83,8 @@ export interface RunResult {
   histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
   counters: { events: number; simulatedMessages: number; eventsPerMessage: number };
   records?: MessageRecords;
+  /** Pipelines (per stage, end to end, Jackson) and impatience (abandonment, Erlang-A). */
+  model?: ModelSummary;
 }
 
 
@@ -158,6 +161,8 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
     },
     ...(runs[0]!.records !== undefined ? { records: runs[0]!.records } : {}),
   };
+  const model = modelSummary(scenario, runs, summary.queueLength);
+  if (model !== undefined) result.model = model;
   return result;
 }
 

@@ -14,6 +14,7 @@ import type { TheoryResult } from '../theory/result.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
 import { priorityClasses } from './replication.ts';
 import { declareTopology } from './topology.ts';
+import { hasFleet } from '../workload/fleet.ts';
 
 export interface TheoryPrediction {
   model: string;
@@ -35,6 +36,15 @@ export type { TheoryVerdict } from './verdicts.ts';
 export function predict(scenario: Scenario): TheoryPrediction | { notApplicable: string } {
   const why = (reason: string) => ({ notApplicable: reason });
   if (scenario.faults.length > 0) return why('faults are injected');
+  if (scenario.consumers.some(hasFleet)) return why('the consumer count changes over time (late start, schedule or autoscaler): no steady-state model; see model.fleet');
+  if (scenario.consumers.some((c) => c.forward !== undefined)) return why('a pipeline of stages: see model.jackson for network theory');
+  if (scenario.producers.some((p) => p.patienceMs !== undefined)) return why('messages are impatient: see model.impatience for Erlang-A');
+  if (scenario.producers.some((p) => makeArrivals(p.arrivals).timeVarying === true)) {
+    return why('the load varies with time: there is no steady state to match; see model.timeVarying for windowed metrics and the pointwise-stationary approximation');
+  }
+  if (scenario.producers.some((p) => p.confirmWindow !== undefined)) {
+    return why('closed-loop producers (a confirm window): such networks have no product-form theory in general, and an open model would not describe them');
+  }
   const net = scenario.network;
   for (const link of [net.publishLatencyMs, net.deliverLatencyMs, net.ackLatencyMs]) {
     if (link !== undefined && !(link.dist === 'deterministic' && link.mean === 0)) return why('the network has latency');
@@ -103,7 +113,7 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
 }
 
 /** The one queue every producer's messages reach, found by routing probes through a scratch broker with the scenario's topology. */
-function singleTargetQueue(scenario: Scenario): string | undefined {
+export function singleTargetQueue(scenario: Scenario): string | undefined {
   const broker = new Broker({ clock: new EventLoop(), random: randomStreams(0).stream('probe') });
   declareTopology(broker, scenario.broker);
   const reached = new Set<string>();

@@ -8,6 +8,7 @@ import { FaultLog } from '../faults/faultLog.ts';
 import { Lifetime } from './lifetime.ts';
 import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
+import { FlowBook } from '../workload/flowBook.ts';
 
 /**
  * The simulated system of one replication: the clock, the network, the disk, and the broker's life
@@ -45,7 +46,14 @@ export class World {
     readonly tracker: Tracker,
     readonly network: Network,
     readonly disk: SimDisk | undefined,
-  ) {}
+  ) {
+    // Only pipelines and impatient messages need the flow book: a one-hop run pays nothing for it.
+    const needed = scenario.consumers.some((c) => c.forward !== undefined) || scenario.producers.some((p) => p.patienceMs !== undefined);
+    this.flows = needed ? new FlowBook(tracker) : undefined;
+  }
+
+  /** Pipeline flows and message patience (see FlowBook); undefined when the scenario has neither. */
+  readonly flows: FlowBook | undefined;
 
   get up(): boolean {
     return this.broker !== undefined;

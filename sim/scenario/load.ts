@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { truncateQuoted } from '../../engine/index.ts';
 import { discriminatorMessage, fieldsOf, nearest, schemaAt, unknownFieldMessage } from './issueHints.ts';
 import { Scenario } from './schema.ts';
+import { inlineDataFiles } from './dataFiles.ts';
 
 export type LoadResult = { ok: true; scenario: Scenario; raw: unknown } | { ok: false; errors: string[] };
 
@@ -25,7 +26,10 @@ export function loadScenario(file: string): LoadResult {
   } catch (error) {
     return { ok: false, errors: [truncateQuoted(`${file}: not valid JSON: ${jsonErrorAt(text, error as Error)}`)] };
   }
-  return parseScenario(raw, file);
+  // Traces named by file are read now, relative to the scenario, so everything after sees values.
+  const inlined = inlineDataFiles(raw, file);
+  if ('errors' in inlined) return { ok: false, errors: inlined.errors.map((e) => truncateQuoted(e)) };
+  return parseScenario(inlined.raw, file);
 }
 
 /** Validates an already-parsed scenario object (a file's content, or one edited by a sweep). */

@@ -9,7 +9,7 @@ import { loadScenario, parseScenario } from './load.ts';
 const dir = new URL('../../scenarios/', import.meta.url).pathname;
 const library = readdirSync(dir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .flatMap((d) => readdirSync(join(dir, d.name)).map((f) => join(dir, d.name, f)));
+  .flatMap((d) => readdirSync(join(dir, d.name)).filter((f) => f.endsWith('.json')).map((f) => join(dir, d.name, f))); // data files (traces) sit beside them
 
 describe('scenario files', () => {
   it('scenarios/scenario.schema.json is the schema generated from the zod schema (run the generator if this fails)', () => {

@@ -3,6 +3,10 @@ import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
+import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
+import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
+import { DATA_FILE_FIELDS } from './dataFileSpec.ts';
+import { FLEET_FIELDS } from './fleetSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -37,10 +41,14 @@ export const ArrivalSpec = z.discriminatedUnion('process', [
     process: z.literal('renewal'),
     interArrivalMs: DistributionSpec.describe('Independent gaps between arrivals from any distribution.'),
   }),
-  z.strictObject({
-    process: z.literal('trace'),
-    interArrivalMs: z.array(nonNegative).min(1).describe('Recorded gaps, replayed in order and then from the start.'),
-  }),
+  z
+    .strictObject({
+      process: z.literal('trace'),
+      interArrivalMs: z.array(nonNegative).min(1).optional().describe('Recorded gaps, replayed in order and then from the start.'),
+      ...DATA_FILE_FIELDS,
+    })
+    .refine((t) => (t.interArrivalMs === undefined) !== (t.file === undefined), { message: 'give either interArrivalMs or file', path: ['interArrivalMs'] }),
+  ...TIME_VARYING_ARRIVALS,
 ]);
 export type ArrivalSpec = z.infer<typeof ArrivalSpec>;
 
@@ -110,6 +118,8 @@ export const ProducerSpec = z
     messageIds: z.boolean().default(false).describe('Set AMQP message ids (needed for queue dedup).'),
     confirmWindow: ConfirmWindowSpec.optional().describe('Publish as a closed loop with a window of unconfirmed publishes, a timeout and retries (needs confirms).'),
     mandatory: z.boolean().default(false).describe('Publish mandatory: a message that reaches no queue is returned to the publisher (counted as returned).'),
+    patienceMs: PatienceSpec.optional(),
+    bodySizeBytes: DistributionSpec.optional().describe('Message sizes from a distribution (bytes, rounded, at most 16 MiB), drawn per publish instead of the fixed bodyBytes: they drive the log’s bytes and recovery time.'),
   })
   .refine((p) => (p.routingKey === undefined) !== (p.routingKeys === undefined), {
     message: 'give either routingKey or routingKeys',
@@ -129,6 +139,8 @@ export const ConsumerSpec = z.strictObject({
     .enum(['requeue', 'dead-letter'])
     .default('requeue')
     .describe('A failed message is nacked with requeue (through the queue’s retry policy, if any) or without (dead-lettered).'),
+  forward: ForwardSpec.optional().describe('Pipeline stage: after service, publish to the next stage (before the ack).'),
+  ...FLEET_FIELDS,
 });
 
 export const NetworkSpec = z.strictObject({
@@ -224,6 +236,13 @@ export const Scenario = z
       if (!queues.has(b.queue)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'queue'], message: `no queue '${b.queue}'` });
       if (!exchanges.has(b.exchange)) ctx.addIssue({ code: 'custom', path: ['broker', 'bindings', i, 'exchange'], message: `no exchange '${b.exchange}'` });
     });
+    s.consumers.forEach((c, i) => {
+      if ([c.startAtSec, c.schedule, c.autoscale].filter((x) => x !== undefined).length > 1) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'autoscale'], message: 'give at most one of startAtSec, schedule and autoscale' });
+      if (c.forward !== undefined && !exchanges.has(c.forward.exchange)) ctx.addIssue({ code: 'custom', path: ['consumers', i, 'forward', 'exchange'], message: `no exchange '${c.forward.exchange}' in broker.exchanges` });
+    });
+    s.producers.forEach((p, i) => {
+      if (p.patienceMs !== undefined && p.messageTtlMs !== undefined) ctx.addIssue({ code: 'custom', path: ['producers', i, 'patienceMs'], message: 'give either patienceMs or messageTtlMs (both set the per-message TTL)' });
+    });
     const consumerInstances = s.consumers.reduce((n, c) => n + c.count, 0);
     s.faults.forEach((f, i) => {
       if (f.kind === 'consumer-crash' && f.consumer >= consumerInstances) {
@@ -248,6 +267,9 @@ export const Scenario = z
       }
     };
     s.consumers.forEach((c, i) => check(c.serviceTimeMs, ['consumers', i, 'serviceTimeMs']));
+    s.producers.forEach((p, i) => check(p.patienceMs, ['producers', i, 'patienceMs']));
+    s.producers.forEach((p, i) => check(p.bodySizeBytes, ['producers', i, 'bodySizeBytes']));
+    s.producers.forEach((p, i) => p.arrivals.process === 'batch' && check(p.arrivals.batchSize, ['producers', i, 'arrivals', 'batchSize']));
     s.producers.forEach((p, i) => p.arrivals.process === 'renewal' && check(p.arrivals.interArrivalMs, ['producers', i, 'arrivals', 'interArrivalMs']));
     for (const key of ['publishLatencyMs', 'deliverLatencyMs', 'ackLatencyMs'] as const) check(s.network[key], ['network', key]);
     for (const key of ['writeLatencyMs', 'syncLatencyMs', 'readLatencyMs'] as const) check(s.broker.disk[key], ['broker', 'disk', key]);

@@ -14,3 +14,4 @@ export { jacksonNetwork, tandem, type Station, type JacksonResult } from './jack
 export { retryInflatedRate, meanAttempts } from './retry.ts';
 export { littleL, littleW, littleLambda, littleGap } from './littlesLaw.ts';
 export { waitTail, sojournTail, waitQuantile, sojournQuantile } from './waitingTime.ts';
+export { erlangA, type ErlangAResult } from './erlangA.ts';

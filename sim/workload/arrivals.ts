@@ -5,6 +5,7 @@ import { exponential } from '../dist/exponential.ts';
 import { makeDistribution } from '../dist/spec.ts';
 import { trace } from '../dist/trace.ts';
 import type { ArrivalSpec } from '../scenario/schema.ts';
+import { batchArrivals, scheduleArrivals, sinusoidalArrivals } from './timeVaryingArrivals.ts';
 
 /**
  * An open-loop arrival process: `nextGapMs` is the time to the next arrival, whatever the system
@@ -16,6 +17,10 @@ export interface ArrivalProcess {
   /** scv of the gaps; undefined when they are not i.i.d. (on/off bursts). */
   readonly ca2: number | undefined;
   readonly poisson: boolean;
+  /** The rate changes with time (a schedule or a sinusoid): no steady state. */
+  readonly timeVarying?: boolean;
+  /** Instantaneous rate per second at a time, for time-varying processes. */
+  rateAtMs?(tMs: number): number;
   nextGapMs(random: Random): number;
 }
 
@@ -29,7 +34,14 @@ export function makeArrivals(spec: ArrivalSpec): ArrivalProcess {
     case 'renewal':
       return renewal(makeDistribution(spec.interArrivalMs), false);
     case 'trace':
+      if (spec.interArrivalMs === undefined) throw new RangeError(`trace arrivals: the file '${spec.file}' was not read (load the scenario with loadScenario, which reads it)`);
       return renewal(trace(spec.interArrivalMs), false);
+    case 'schedule':
+      return scheduleArrivals(spec.rates, spec.repeatSec);
+    case 'sinusoidal':
+      return sinusoidalArrivals(spec.meanRatePerSec, spec.amplitude, spec.periodSec, spec.phaseSec);
+    case 'batch':
+      return batchArrivals(spec.batchesPerSec, spec.batchSize);
     case 'onoff':
       return onOff(spec.onRatePerSec, spec.offRatePerSec, spec.meanOnSec * 1000, spec.meanOffSec * 1000);
   }

@@ -6,6 +6,7 @@ import { Lifetime } from '../run/lifetime.ts';
 import { SimulationInvariantError } from '../run/invariantError.ts';
 import type { World } from '../run/world.ts';
 import type { ConsumerSpec } from '../scenario/schema.ts';
+import { Forwarder } from './forwarder.ts';
 
 interface Held {
   tag: number;
@@ -44,6 +45,8 @@ export class SimConsumer {
   private consumerTag: string | undefined;
   private incarnation = -1;
   private crashed = false;
+  /** A pipeline stage: what it publishes after service (undefined: it only acks). */
+  private readonly forwarder: Forwarder | undefined;
 
   constructor(
     private readonly world: World,
@@ -56,7 +59,57 @@ export class SimConsumer {
     this.service = makeDistribution(spec.serviceTimeMs);
     this.serviceStream = streams.stream('service');
     this.failureStream = streams.stream('failure');
+    this.forwarder = spec.forward === undefined ? undefined : new Forwarder(world, spec.forward, streams.stream('forward'));
     world.whenUp(() => this.connect());
+  }
+
+  /** Fleet control: whether this instance is meant to be consuming. A fleet starts its instances inactive and activates them. */
+  private active = true;
+  /** Told to stop: it finishes the message in service, sends its ack, then cancels. */
+  private retiring = false;
+  private acksOnWire = 0;
+  /** Time spent serving so far (for a utilisation autoscaler), and since when the current service runs. */
+  private servedMs = 0;
+  private busySinceMs = 0;
+
+  busyMs(nowMs: number): number {
+    return this.servedMs + (this.busy ? nowMs - this.busySinceMs : 0);
+  }
+
+  get consuming(): boolean {
+    return this.active && !this.retiring;
+  }
+
+  /** Starts consuming (again); a retirement under way is called off. */
+  activate(): void {
+    this.retiring = false;
+    if (this.active) return;
+    this.active = true;
+    this.connect();
+  }
+
+  /** Stops consuming once the message in service is done and acked. */
+  retire(): void {
+    if (!this.active) return;
+    this.retiring = true;
+    this.leaveIfIdle();
+  }
+
+  /** Held back from the start (a fleet instance not yet wanted). */
+  deactivate(): void {
+    this.active = false;
+  }
+
+  private leaveIfIdle(): void {
+    if (!this.retiring || this.busy || this.acksOnWire > 0) return;
+    const { broker, tracker } = this.world;
+    const live = broker !== undefined && this.consumerTag !== undefined && this.incarnation === this.world.incarnation;
+    if (live) tracker.returnedAllOf(this.index); // its prefetched messages go back to the queue
+    const tag = this.consumerTag;
+    this.dropConnection();
+    if (live) broker.cancel(tag!);
+    this.retiring = false;
+    this.active = false;
   }
 
   get meanServiceMs(): number {
@@ -86,7 +139,7 @@ export class SimConsumer {
 
   private connect(): void {
     const broker = this.world.broker;
-    if (broker === undefined || this.crashed) return;
+    if (broker === undefined || this.crashed || !this.active) return;
     if (this.connection !== undefined) this.dropConnection(); // never two live connections
     this.connection = new Lifetime(this.world.loop, `consumer ${this.index} (connection ${++this.connections})`, this.world.seed);
     this.incarnation = this.world.incarnation;
@@ -102,6 +155,7 @@ export class SimConsumer {
     this.bufferHead = 0;
     if (this.busy) {
       this.busy = false;
+      this.servedMs += this.world.loop.now() - this.busySinceMs;
       this.world.tracker.consumerBusy(this.world.loop.now(), -1);
     }
   }
@@ -131,6 +185,11 @@ export class SimConsumer {
     this.world.inFlight--;
   };
 
+  private readonly ackLeftTheWire = (): void => {
+    this.world.inFlight--;
+    this.acksOnWire--;
+  };
+
   private receive(item: Held): void {
     // A paused consumer takes the delivery when it resumes; the wait belongs to the connection, so a drop cancels it.
     if (this.world.loop.now() < this.pausedUntilMs) return void this.connection!.setTimer(this.pausedUntilMs, () => this.receive(item));
@@ -147,6 +206,7 @@ export class SimConsumer {
     }
     const { loop, tracker } = this.world;
     this.busy = true;
+    this.busySinceMs = loop.now();
     tracker.consumerBusy(loop.now(), 1);
     if (item.copy >= 0) tracker.serviceStarted(item.copy, loop.now());
     this.current = item;
@@ -160,10 +220,16 @@ export class SimConsumer {
     if (item === undefined || !this.busy) throw new SimulationInvariantError(`consumer ${this.index}: a service ended with no message in service`, seed, loop.now());
     this.current = undefined;
     this.busy = false;
+    this.servedMs += loop.now() - this.busySinceMs;
     tracker.consumerBusy(loop.now(), -1);
     const failed = this.spec.failureProbability > 0 && this.failureStream.next() < this.spec.failureProbability;
     if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), !failed);
+    if (!failed && item.copy >= 0 && this.world.flows !== undefined) {
+      if (this.forwarder !== undefined) this.forwarder.served(item.copy);
+      else this.world.flows.servedCopy(item.copy, loop.now(), undefined);
+    }
     if (this.spec.ack === 'manual') this.settle(item, failed);
+    if (this.retiring) return this.leaveIfIdle();
     if (!this.busy) this.startNext();
   };
 
@@ -171,11 +237,14 @@ export class SimConsumer {
     const link = this.world.network.ack;
     if (link.instant) return this.sendSettlement(item, failed);
     this.world.inFlight++;
+    this.acksOnWire++;
     // An ack still on the wire when the connection drops is lost with it.
     this.connection!.after(link.delayMs(), () => {
       this.world.inFlight--;
+      this.acksOnWire--;
       this.sendSettlement(item, failed);
-    }, this.leftTheWire);
+      if (this.retiring) this.leaveIfIdle();
+    }, this.ackLeftTheWire);
   }
 
   private sendSettlement(item: Held, failed: boolean): void {

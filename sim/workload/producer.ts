@@ -6,6 +6,8 @@ import type { ProducerSpec } from '../scenario/schema.ts';
 import { makeArrivals, type ArrivalProcess } from './arrivals.ts';
 import type { PublisherLedger } from './publisherLedger.ts';
 import { weightedChoice } from './weightedChoice.ts';
+import { patienceOf } from './patience.ts';
+import { bodyMaker } from './bodySize.ts';
 
 /** One publish attempt awaiting its confirm (confirm-window publishers only). */
 interface Attempt {
@@ -37,7 +39,6 @@ export class SimProducer {
   private readonly pickKey: (random: Random) => string;
   private readonly pickPriority: ((random: Random) => number) | undefined;
   private readonly choiceStream: Random;
-  private readonly body: Uint8Array;
   /** Confirm window: attempts in flight, and messages waiting for room (retries first). */
   private inFlight = 0;
   private readonly backlog: Attempt[] = [];
@@ -59,8 +60,14 @@ export class SimProducer {
     this.pickKey = spec.routingKeys !== undefined ? weightedChoice(spec.routingKeys.map((k) => ({ value: k.key, weight: k.weight }))) : () => spec.routingKey!;
     const mix = spec.priorityMix === undefined ? [] : Object.entries(spec.priorityMix).filter(([, w]) => w > 0);
     this.pickPriority = mix.length > 0 ? weightedChoice(mix.map(([p, w]) => ({ value: Number(p), weight: w }))) : undefined;
-    this.body = new Uint8Array(spec.bodyBytes);
+    this.patience = patienceOf(world, spec, streams);
+    this.nextBody = bodyMaker(spec, streams);
   }
+
+  /** Impatient messages: draws each one's patience (its per-message TTL). */
+  private readonly patience: ((id: number) => number) | undefined;
+  /** The body of the next publish (fixed, or a size from bodySizeBytes). */
+  private readonly nextBody: () => Uint8Array;
 
   start(): void {
     this.scheduleNext();
@@ -91,6 +98,7 @@ export class SimProducer {
     if (this.spec.persistent) properties.persistent = true;
     if (this.spec.messageIds) properties.messageId = `m${id}`;
     if (this.spec.messageTtlMs !== undefined) properties.expirationMs = this.spec.messageTtlMs;
+    if (this.patience !== undefined) properties.expirationMs = this.patience(id);
     if (this.spec.headers !== undefined) properties.headers = this.spec.headers;
     if (this.spec.confirmWindow !== undefined) {
       this.backlog.push({ logical: this.ledger.message(id), id, tries: 0, key, properties, sentMs: 0, timer: -1, pending: false });
@@ -148,7 +156,7 @@ export class SimProducer {
               answer(ack);
             });
           };
-    const result = broker.publish(this.spec.exchange, key, this.body, properties, onConfirm);
+    const result = broker.publish(this.spec.exchange, key, this.nextBody(), properties, onConfirm);
     if (result.rejected.length > 0) tracker.rejected(id);
     if (result.duplicates.length > 0) this.ledger.counts.deduplicated++;
     if (result.unroutable) tracker.unroutable(this.spec.mandatory);

@@ -7,6 +7,7 @@ import { timeSeriesChart } from '../charts/timeSeries.ts';
 import { agree, backlogSplit, littlesLaw, steadiness, type Run } from '../figures.ts';
 import { panel } from '../panel.ts';
 import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from '../panels.ts';
+import { renderModel } from '../modelPanels.ts';
 import { registerView } from './registry.ts';
 
 /** The theoretical CDFs of wait and sojourn where a closed form exists (M/M/1, M/M/c). */
@@ -130,6 +131,7 @@ export function renderRun(parent: HTMLElement, report: Report, run: Run): void {
   distributionChart(panel(grid, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), cdfs.wait);
   distributionChart(panel(grid, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), cdfs.sojourn);
   confirmPanel(grid, run);
+  renderModel(run, (title, className) => panel(parent, title, className));
   const bottom = panel(parent, 'Accounting and run');
   bottom.append(accountingTable(run), metadataTable(report, run));
 }
