@@ -111,8 +111,11 @@ export class LogHistogram {
     const end = this.first + this.counts.length;
     if (this.counts.length > 0 && from >= this.first && to <= end) return;
     const empty = this.counts.length === 0;
-    const lo = empty || from < this.first ? Math.max(0, from - SLACK) : this.first;
-    const hi = empty || to > end ? to + SLACK : end;
+    // Grow geometrically (at least the held length again on the side that grows), so a tally
+    // whose values spread over many powers of two reallocates a few times, not once per 64 buckets.
+    const margin = Math.max(SLACK, this.counts.length);
+    const lo = empty || from < this.first ? Math.max(0, from - margin) : this.first;
+    const hi = empty || to > end ? to + margin : end;
     const wider = new Uint32Array(hi - lo);
     if (!empty) wider.set(this.counts, this.first - lo);
     this.counts = wider;
