@@ -84,12 +84,14 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
   const loop = new EventLoop(0, 4096);
   const streams = randomStreams(seed);
+  const classes = priorityClasses(scenario);
   const tracker = new Tracker(
     scenario.broker.queues.map((q) => q.name),
     seed,
     durationMs,
     buckets,
     priorityLimit(scenario) ?? 255,
+    { exact: scenario.output.percentiles === 'exact', classes },
   );
   const durability = scenario.broker.durability;
   const diskSpec = scenario.broker.disk;
@@ -124,6 +126,10 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   scenario.producers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));
   });
+  // Settled messages' rows are reused unless something may bring one back (a crash, a lying disk),
+  // read it after the run (records, the publishers' windowed ledger), or its confirm is still due.
+  tracker.recycle = scenario.faults.length === 0 && !options.records && !ledger.windowed;
+  tracker.confirmsExpected = scenario.producers.some((p) => p.confirms);
   scheduleFaults(world, consumers, durationMs);
   world.start();
   for (const p of producers) p.start();
@@ -141,7 +147,6 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
 
   const warmup = warmupPoint(scenario, tracker, durationMs);
   const warmupMs = warmup.warmupMs;
-  const classes = priorityClasses(scenario);
   const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
   const window = (from: number, to: number): Window => ({
     fromBucket: from,
@@ -154,7 +159,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     options.batches !== false && batchBuckets >= 1
       ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
       : [];
-  const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
+  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, consumers.length, classes);
   if (ledger.confirmSentMs.length > 0) {
     const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
     measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));

@@ -1,13 +1,10 @@
 import type { BrokerObserver, DeathReason, Delivery, MessageProperties } from '../../engine/index.ts';
 import { BucketSeries } from './bucketSeries.ts';
+import { BucketSamples } from './bucketSamples.ts';
 import { SimulationInvariantError } from './invariantError.ts';
+import { ACKED, DEAD_LETTERED, IN_BROKER, NACKED, TrackerRows, UNAVAILABLE, VANISHED } from './trackerRows.ts';
 
-/** Where a queue copy of a message is, as far as the run can tell. */
-export const IN_BROKER = 0;
-export const ACKED = 1;
-export const DEAD_LETTERED = 2;
-/** The broker crashed while holding it, and it has not come back (yet). */
-export const VANISHED = 3;
+export { ACKED, DEAD_LETTERED, IN_BROKER, VANISHED } from './trackerRows.ts';
 
 /** The property the simulator stamps on every message it publishes, to follow it through the broker. */
 export const ID_PROPERTY = 'qlabId';
@@ -20,36 +17,7 @@ const REASONS: readonly DeathReason[] = ['rejected', 'expired', 'maxlen', 'deliv
  * — one row per published message and one per queue copy of it — so a million-message run
  * allocates almost nothing per message.
  */
-export class Tracker implements BrokerObserver {
-  // Per published message, indexed by its id.
-  private messageCapacity = 1024;
-  messages = 0;
-  msgCreatedMs = new Float64Array(this.messageCapacity);
-  msgPublished = new Uint8Array(this.messageCapacity);
-  msgConfirmed = new Uint8Array(this.messageCapacity);
-  /** A queue refused it (overflow reject-publish): M/M/c/K blocking. */
-  msgRejected = new Uint8Array(this.messageCapacity);
-  msgFirstCopy = new Int32Array(this.messageCapacity).fill(-1);
-
-  // Per queue copy.
-  private copyCapacity = 1024;
-  copies = 0;
-  copyMessage = new Int32Array(this.copyCapacity);
-  copyQueue = new Int32Array(this.copyCapacity);
-  copyNext = new Int32Array(this.copyCapacity);
-  copyClass = new Uint8Array(this.copyCapacity);
-  arrivalMs = new Float64Array(this.copyCapacity);
-  firstDeliveryMs = new Float64Array(this.copyCapacity);
-  serviceStartMs = new Float64Array(this.copyCapacity);
-  endMs = new Float64Array(this.copyCapacity);
-  deliveries = new Uint16Array(this.copyCapacity);
-  outcome = new Uint8Array(this.copyCapacity);
-  /** Broker incarnation in which the copy is delivered and not yet settled; 0 when none. */
-  outstanding = new Int32Array(this.copyCapacity);
-  /** The consumer instance it was last delivered to. */
-  holder = new Int32Array(this.copyCapacity);
-  duplicateSeen = new Uint8Array(this.copyCapacity);
-
+export class Tracker extends TrackerRows implements BrokerObserver {
   readonly queueIndex = new Map<string, number>();
   private readonly ready: Float64Array;
   private readonly held: Float64Array;
@@ -63,6 +31,8 @@ export class Tracker implements BrokerObserver {
   readonly inSystem: BucketSeries;
   readonly busy: BucketSeries;
   readonly completions: BucketSeries;
+  /** Waits, sojourns and publish counts by time bucket, recorded as they happen. */
+  readonly samples: BucketSamples;
 
   readonly counts = {
     published: 0,
@@ -87,7 +57,9 @@ export class Tracker implements BrokerObserver {
     buckets: number,
     /** Priorities above this are one class, as the queue serves them at this level. */
     private readonly maxPriority = 255,
+    statistics: { exact?: boolean; classes?: readonly number[] } = {},
   ) {
+    super();
     queues.forEach((q, i) => this.queueIndex.set(q, i));
     this.ready = new Float64Array(queues.length);
     this.held = new Float64Array(queues.length);
@@ -95,23 +67,25 @@ export class Tracker implements BrokerObserver {
     this.inSystem = new BucketSeries(endMs, buckets);
     this.busy = new BucketSeries(endMs, buckets);
     this.completions = new BucketSeries(endMs, buckets);
+    this.samples = new BucketSamples(endMs, buckets, statistics.exact ?? false, statistics.classes ?? []);
   }
 
   // ─── the simulated clients ─────────────────────────────────────────────────
 
   /** A producer created a message; returns its id. */
   created(atMs: number): number {
-    const id = this.messages++;
-    if (id === this.messageCapacity) this.growMessages();
-    this.msgCreatedMs[id] = atMs;
-    return id;
+    this.samples.offered(atMs);
+    return this.newMessage(atMs);
   }
 
   publishOutcome(id: number, outcome: 'published' | 'unavailable'): void {
+    const m = this.msgRow(id);
     if (outcome === 'published') {
-      this.msgPublished[id] = 1;
+      this.msgPublished[m] = 1;
       this.counts.published++;
+      this.samples.reached(this.msgCreatedMs[m]!);
     } else {
+      this.msgPublished[m] = UNAVAILABLE;
       this.counts.unavailable++;
     }
   }
@@ -123,16 +97,24 @@ export class Tracker implements BrokerObserver {
   }
 
   rejected(id: number): void {
-    this.msgRejected[id] = 1;
+    const m = this.msgRow(id);
+    if (this.msgRejected[m] === 1) return;
+    this.msgRejected[m] = 1;
+    this.samples.refused(this.msgCreatedMs[m]!);
   }
 
   confirm(id: number, ack: boolean): void {
+    // A retired message was settled, confirm included, so a late answer for it is only counted.
+    const live = id >= this.msgBase;
+    const m = this.msgRow(id);
     if (!ack) {
       this.counts.refused++;
+      if (live && this.msgConfirmed[m] === 0) this.msgConfirmed[m] = NACKED;
       return;
     }
-    if (this.msgConfirmed[id] === 0) {
-      this.msgConfirmed[id] = 1;
+    if (!live) this.counts.confirmed++;
+    else if (this.msgConfirmed[m] !== 1) {
+      this.msgConfirmed[m] = 1;
       this.counts.confirmed++;
     }
   }
@@ -145,33 +127,44 @@ export class Tracker implements BrokerObserver {
   }
 
   serviceStarted(copy: number, atMs: number): void {
-    if (this.serviceStartMs[copy]! < 0) this.serviceStartMs[copy] = atMs;
+    const r = this.row(copy);
+    if (this.serviceStartMs[r]! >= 0) return;
+    this.serviceStartMs[r] = atMs;
+    this.samples.recordWait(this.arrivalMs[r]!, atMs - this.arrivalMs[r]!, this.copyClass[r]!);
   }
 
   serviceEnded(copy: number, atMs: number, success: boolean): void {
+    const r = this.row(copy);
+    this.inHands[r] = 0;
     if (!success) {
       this.counts.failures++;
       return;
     }
-    if (this.endMs[copy]! < 0) {
-      this.endMs[copy] = atMs;
+    if (this.endMs[r]! < 0) {
+      this.endMs[r] = atMs;
       this.completions.tick(atMs);
+      this.samples.recordSojourn(this.arrivalMs[r]!, atMs - this.arrivalMs[r]!, this.copyClass[r]!);
     }
   }
 
   /** The client gave the delivery back (nack with requeue). */
   returned(copy: number): void {
-    this.outstanding[copy] = 0;
+    this.outstanding[this.row(copy)] = 0;
   }
 
   /** Consumer `holder` took delivery of `copy`. */
   heldBy(copy: number, holder: number): void {
-    this.holder[copy] = holder;
+    const r = this.row(copy);
+    this.holder[r] = holder;
+    this.inHands[r] = 1;
   }
 
   /** Consumer `holder` went away: the broker takes back everything it held unacked. Rare, so a scan. */
   returnedAllOf(holder: number): void {
-    for (let c = 0; c < this.copies; c++) if (this.outstanding[c] !== 0 && this.holder[c] === holder) this.outstanding[c] = 0;
+    for (let c = this.copyBase; c < this.copies; c++) {
+      const r = this.row(c);
+      if (this.outstanding[r] !== 0 && this.holder[r] === holder) this.outstanding[r] = 0;
+    }
   }
 
   consumerBusy(atMs: number, delta: number): void {
@@ -181,9 +174,10 @@ export class Tracker implements BrokerObserver {
   /** The broker died: it holds nothing now, and what it held may or may not come back. */
   brokerCrashed(atMs: number): void {
     this.brokerEpoch++;
-    for (let c = 0; c < this.copies; c++) {
-      if (this.outcome[c] === IN_BROKER) this.outcome[c] = VANISHED;
-      this.outstanding[c] = 0;
+    for (let c = this.copyBase; c < this.copies; c++) {
+      const r = this.row(c);
+      if (this.outcome[r] === IN_BROKER) this.outcome[r] = VANISHED;
+      this.outstanding[r] = 0;
     }
     this.inBroker = 0;
     this.ready.fill(0);
@@ -203,16 +197,16 @@ export class Tracker implements BrokerObserver {
   enqueued(queue: string, properties: MessageProperties, atMs: number): void {
     const id = properties[ID_PROPERTY];
     const q = this.queueIndex.get(queue);
-    if (typeof id !== 'number' || id >= this.messages || q === undefined) {
+    if (typeof id !== 'number' || id >= this.messages || id < this.msgBase || q === undefined) {
       this.counts.unexpected++;
       return;
     }
     let copy = this.findCopy(id, q);
     if (copy < 0) {
       copy = this.newCopy(id, q, Math.min(properties.priority ?? 0, this.maxPriority), atMs);
-    } else if (this.outcome[copy] !== IN_BROKER) {
+    } else if (this.outcome[this.row(copy)] !== IN_BROKER) {
       // Back in a queue it had left (dead-lettered round to it again).
-      this.outcome[copy] = IN_BROKER;
+      this.outcome[this.row(copy)] = IN_BROKER;
       this.inBroker++;
     }
   }
@@ -225,16 +219,17 @@ export class Tracker implements BrokerObserver {
       this.counts.unexpected++;
       return;
     }
-    if (this.outstanding[copy] === this.brokerEpoch) {
-      throw new SimulationInvariantError(`message ${this.copyMessage[copy]} delivered from '${delivery.queue}' while a delivery of it is still unacked`, this.seed, atMs);
+    const r = this.row(copy);
+    if (this.outstanding[r] === this.brokerEpoch) {
+      throw new SimulationInvariantError(`message ${this.copyMessage[r]} delivered from '${delivery.queue}' while a delivery of it is still unacked`, this.seed, atMs);
     }
-    if (this.outcome[copy] === ACKED && this.duplicateSeen[copy] === 0) {
-      this.duplicateSeen[copy] = 1;
+    if (this.outcome[r] === ACKED && this.duplicateSeen[r] === 0) {
+      this.duplicateSeen[r] = 1;
       this.counts.duplicated++;
     }
-    this.deliveries[copy]!++;
-    if (this.firstDeliveryMs[copy]! < 0) this.firstDeliveryMs[copy] = atMs;
-    this.outstanding[copy] = this.brokerEpoch;
+    this.deliveries[r]!++;
+    if (this.firstDeliveryMs[r]! < 0) this.firstDeliveryMs[r] = atMs;
+    this.outstanding[r] = this.brokerEpoch;
   }
 
   acked(queue: string, properties: MessageProperties, _atMs: number): void {
@@ -273,8 +268,8 @@ export class Tracker implements BrokerObserver {
       this.counts.unexpected++;
       return;
     }
-    if (this.outcome[copy] === VANISHED) {
-      this.outcome[copy] = IN_BROKER;
+    if (this.outcome[this.row(copy)] === VANISHED) {
+      this.outcome[this.row(copy)] = IN_BROKER;
       this.inBroker++;
     }
   }
@@ -286,62 +281,14 @@ export class Tracker implements BrokerObserver {
     const q = this.queueIndex.get(queue);
     const copy = typeof id === 'number' && q !== undefined && id < this.messages ? this.findCopy(id, q) : -1;
     if (copy < 0) return;
-    if (this.outcome[copy] === IN_BROKER) this.inBroker--;
-    this.outcome[copy] = outcome;
-    this.outstanding[copy] = 0;
+    const r = this.row(copy);
+    if (this.outcome[r] === IN_BROKER) this.inBroker--;
+    this.outcome[r] = outcome;
+    this.outstanding[r] = 0;
   }
 
-  findCopy(message: number, queue: number): number {
-    for (let c = this.msgFirstCopy[message]!; c >= 0; c = this.copyNext[c]!) if (this.copyQueue[c] === queue) return c;
-    return -1;
-  }
-
-  private newCopy(message: number, queue: number, priority: number, atMs: number): number {
-    const c = this.copies++;
-    if (c === this.copyCapacity) this.growCopies();
-    this.copyMessage[c] = message;
-    this.copyQueue[c] = queue;
-    this.copyClass[c] = priority;
-    this.copyNext[c] = this.msgFirstCopy[message]!;
-    this.msgFirstCopy[message] = c;
-    this.arrivalMs[c] = atMs;
-    this.firstDeliveryMs[c] = -1;
-    this.serviceStartMs[c] = -1;
-    this.endMs[c] = -1;
-    this.outcome[c] = IN_BROKER;
+  protected override newCopy(message: number, queue: number, priority: number, atMs: number): number {
     this.inBroker++;
-    return c;
+    return super.newCopy(message, queue, priority, atMs);
   }
-
-  private growMessages(): void {
-    this.messageCapacity *= 2;
-    this.msgCreatedMs = grow(this.msgCreatedMs, new Float64Array(this.messageCapacity));
-    this.msgPublished = grow(this.msgPublished, new Uint8Array(this.messageCapacity));
-    this.msgConfirmed = grow(this.msgConfirmed, new Uint8Array(this.messageCapacity));
-    this.msgRejected = grow(this.msgRejected, new Uint8Array(this.messageCapacity));
-    this.msgFirstCopy = grow(this.msgFirstCopy, new Int32Array(this.messageCapacity).fill(-1));
-  }
-
-  private growCopies(): void {
-    this.copyCapacity *= 2;
-    const n = this.copyCapacity;
-    this.copyMessage = grow(this.copyMessage, new Int32Array(n));
-    this.copyQueue = grow(this.copyQueue, new Int32Array(n));
-    this.copyNext = grow(this.copyNext, new Int32Array(n));
-    this.copyClass = grow(this.copyClass, new Uint8Array(n));
-    this.arrivalMs = grow(this.arrivalMs, new Float64Array(n));
-    this.firstDeliveryMs = grow(this.firstDeliveryMs, new Float64Array(n));
-    this.serviceStartMs = grow(this.serviceStartMs, new Float64Array(n));
-    this.endMs = grow(this.endMs, new Float64Array(n));
-    this.deliveries = grow(this.deliveries, new Uint16Array(n));
-    this.outcome = grow(this.outcome, new Uint8Array(n));
-    this.outstanding = grow(this.outstanding, new Int32Array(n));
-    this.holder = grow(this.holder, new Int32Array(n));
-    this.duplicateSeen = grow(this.duplicateSeen, new Uint8Array(n));
-  }
-}
-
-function grow<T extends Float64Array | Int32Array | Uint8Array | Uint16Array>(from: T, to: T): T {
-  to.set(from);
-  return to;
 }
