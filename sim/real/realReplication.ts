@@ -47,7 +47,10 @@ export async function runRealReplication(scenario: Scenario, seed: number, optio
   const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
   const streams = randomStreams(seed);
-  const tracker = new Tracker(scenario.broker.queues.map((q) => q.name), seed, durationMs, buckets, priorityLimit(scenario) ?? 255);
+  const tracker = new Tracker(scenario.broker.queues.map((q) => q.name), seed, durationMs, buckets, priorityLimit(scenario) ?? 255, {
+    exact: scenario.output.percentiles === 'exact',
+    classes: priorityClasses(scenario),
+  });
   const logDir = scenario.broker.durability === undefined ? null : mkdtempSync(join(options.dir ?? tmpdir(), 'qlab-real-'));
   // World only ever calls crash() on its disk when a broker crash is scheduled, and real mode in one
   // process refuses those (realGuard.ts): the file storage stands in for the simulated disk.
@@ -116,7 +119,7 @@ export function measureReplication(
   const window = (from: number, to: number): Window => ({ fromBucket: from, toBucket: to, fromMs: from * bucketMs, toMs: to === buckets ? durationMs : to * bucketMs });
   const batchBuckets = (buckets - fromBucket) / BATCHES;
   const batchWindows = batchBuckets >= 1 ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets))) : [];
-  const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, run.consumers, priorityClasses(scenario), scenario.output.percentiles);
+  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, run.consumers, priorityClasses(scenario));
   if (ledger.confirmSentMs.length > 0) {
     const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
     measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
