@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Scenario } from '../scenario/schema.ts';
+import { PlanSection } from './planSchema.ts';
 
 /**
  * The report file: what `qlab run`, `sweep`, `compare` and `plan` write and the viewer reads. The
@@ -164,15 +165,7 @@ export const Report = z.object({
   description: z.string(),
   runs: z.array(ReportRun).min(1),
   sweep: z.object({ params: z.array(z.object({ path: z.string(), values: z.array(z.union([z.number(), z.string(), z.boolean()])) })) }).optional(),
-  plan: z
-    .object({
-      target: z.string(),
-      vary: z.string(),
-      answer: z.number().nullable(),
-      reason: z.string(),
-      theoryBracket: z.object({ from: z.number(), to: z.number() }).nullable(),
-    })
-    .optional(),
+  plan: PlanSection.optional(),
 });
 export type Report = z.infer<typeof Report>;
 export type ReportRun = z.infer<typeof ReportRun>;

@@ -103,7 +103,7 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
 }
 
 /** The one queue every producer's messages reach, found by routing probes through a scratch broker with the scenario's topology. */
-function singleTargetQueue(scenario: Scenario): string | undefined {
+export function singleTargetQueue(scenario: Scenario): string | undefined {
   const broker = new Broker({ clock: new EventLoop(), random: randomStreams(0).stream('probe') });
   declareTopology(broker, scenario.broker);
   const reached = new Set<string>();
