@@ -12,6 +12,7 @@ const commands: Record<string, Command> = {
   sweep: { summary: 'run a scenario over a grid of parameter values', load: () => import('./sweepCommand.ts') },
   compare: { summary: 'run several scenarios side by side with the same seeds', load: () => import('./compareCommand.ts') },
   plan: { summary: 'the smallest setting meeting a target (e.g. p99 wait < 200ms)', load: () => import('./planCommand.ts') },
+  check: { summary: 'CI gate: scenario metrics against a baseline report and the scenarios\' expect lists', load: () => import('./checkCommand.ts') },
   soak: { summary: 'run scenarios over many seeds, checking every invariant of every run', load: () => import('./soakCommand.ts') },
   validate: { summary: 'check scenario files against the schema', load: () => import('./validateCommand.ts') },
   shrink: { summary: 'reduce a failing replication to a minimal scenario that still fails', load: () => import('./shrinkCommand.ts') },

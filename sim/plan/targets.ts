@@ -7,7 +7,7 @@ import type { Interval, RunResult } from '../run/simulate.ts';
  * conjunction: a setting meets them only when it meets every one.
  */
 export type Stat = 'mean' | 'p50' | 'p90' | 'p99' | 'p999' | 'max';
-export type TargetMetric = 'wait' | 'sojourn' | 'confirm' | 'queueLength' | 'utilization' | 'lost' | 'refused' | 'unavailable' | 'failed';
+export type TargetMetric = 'wait' | 'sojourn' | 'confirm' | 'queueLength' | 'utilization' | 'lost' | 'lostConfirmed' | 'refused' | 'unavailable' | 'failed';
 
 export interface Target {
   text: string;
@@ -23,13 +23,15 @@ export interface Target {
 export class TargetError extends Error {}
 
 const DURATIONS = new Set<TargetMetric>(['wait', 'sojourn', 'confirm']);
-const COUNTS = new Set<TargetMetric>(['lost', 'refused', 'unavailable', 'failed']);
+const COUNTS = new Set<TargetMetric>(['lost', 'lostConfirmed', 'refused', 'unavailable', 'failed']);
 export const TARGET_HELP = `"<stat> <metric> <op> <value><unit>", all must hold:
                wait, sojourn, confirm (publish → confirm latency): mean p50 p90 p99 p999 max, in ms or s
                  (confirm: mean p50 p99)
                queueLength: mean or max, in msgs;  utilization: mean, in %
-               lost, refused, unavailable, failed: a count in msgs or a share in % (of messages
-                 attempted); "= 0" needs no unit
+               lost (every accepted message that vanished; with a confirm window, what the
+                 publisher could not recover), lostConfirmed (confirmed, then lost), refused,
+                 unavailable (publishes while the broker was down), failed (messages a publisher
+                 gave up on): a count in msgs or a share in % of messages; "= 0" needs no unit
                op: < <= (and = for counts)`;
 
 /** Parses one target; a value without its unit is an error naming the units that metric takes. */
@@ -37,7 +39,7 @@ export function parseTarget(text: string): Target {
   const m = /^\s*(?:(mean|p50|p90|p99|p999|max)\s+)?([A-Za-z]+)\s*(<=|<|=)\s*(-?[\d.]+(?:e-?\d+)?)\s*([A-Za-z%]*)\s*$/.exec(text);
   if (m === null) throw new TargetError(`target '${text}' must look like "p99 wait < 200ms" or "lost = 0"`);
   const metric = m[2] as TargetMetric;
-  const known: TargetMetric[] = ['wait', 'sojourn', 'confirm', 'queueLength', 'utilization', 'lost', 'refused', 'unavailable', 'failed'];
+  const known: TargetMetric[] = ['wait', 'sojourn', 'confirm', 'queueLength', 'utilization', 'lost', 'lostConfirmed', 'refused', 'unavailable', 'failed'];
   if (!known.includes(metric)) throw new TargetError(`target '${text}': unknown metric '${m[2]}' (one of ${known.join(', ')})`);
   const stat = (m[1] ?? (COUNTS.has(metric) ? 'max' : 'mean')) as Stat;
   const op = m[3] as Target['op'];
@@ -84,10 +86,8 @@ export interface TargetValue {
 
 /** Judges one target on a run: a statistic meets it only when its whole 95 % interval does. */
 export function judgeTarget(result: RunResult, target: Target): TargetValue {
-  if (COUNTS.has(target.metric)) {
-    const count = countOf(result, target.metric);
-    const base = target.metric === 'lost' || target.metric === 'failed' ? Math.max(1, result.publishers?.messages ?? result.accounting.attempted) : Math.max(1, result.accounting.attempted);
-    const value = target.unit === '%' ? count / base : count;
+  if (isCount(target)) {
+    const value = countValue(result, target);
     return { value, ci95: null, meets: compare(value, target) };
   }
   const interval = intervalOf(result, target);
@@ -99,7 +99,18 @@ export function judgeTarget(result: RunResult, target: Target): TargetValue {
   return { value: interval.mean, ci95: interval.ci95, meets: compare(interval.ci95[1], target) };
 }
 
-function compare(measured: number, target: Target): boolean {
+export function isCount(target: Target): boolean {
+  return COUNTS.has(target.metric);
+}
+
+/** A count target's value: the total over all replications, or its share of the messages attempted. */
+export function countValue(result: RunResult, target: Target): number {
+  const count = countOf(result, target.metric);
+  const base = target.metric === 'lost' || target.metric === 'lostConfirmed' || target.metric === 'failed' ? Math.max(1, result.publishers?.messages ?? result.accounting.attempted) : Math.max(1, result.accounting.attempted);
+  return target.unit === '%' ? count / base : count;
+}
+
+export function compare(measured: number, target: Target): boolean {
   return target.op === '<' ? measured < target.value : measured <= target.value;
 }
 
@@ -107,12 +118,13 @@ export function countOf(result: RunResult, metric: TargetMetric): number {
   const a = result.accounting;
   // With a confirm window an unconfirmed message is the publisher's to retry; what it gives up on is `failed`.
   if (metric === 'lost') return result.publishers !== undefined ? a.lost : a.lost + a.lostUnconfirmed;
+  if (metric === 'lostConfirmed') return a.lost;
   if (metric === 'refused') return a.refused;
   if (metric === 'unavailable') return a.unavailable;
   return result.publishers?.failed ?? 0;
 }
 
-function intervalOf(result: RunResult, target: Target): Interval | undefined {
+export function intervalOf(result: RunResult, target: Target): Interval | undefined {
   const s = result.summary;
   if (target.metric === 'utilization') return s.utilization;
   if (target.metric === 'queueLength') return target.stat === 'max' ? s.queueLength.max : s.queueLength;

@@ -3,6 +3,7 @@ import { ExchangeOptionsSchema, QueueOptionsSchema } from '../../engine/index.ts
 import { DistributionSpec, makeDistribution } from '../dist/spec.ts';
 import { ConfirmWindowSpec } from './confirmWindowSpec.ts';
 import { checkNewFault, NEW_FAULT_SPECS } from './faultSpecs.ts';
+import { ExpectSpec } from './expectSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -195,6 +196,7 @@ export const Scenario = z
     consumers: z.array(ConsumerSpec).default([]),
     network: NetworkSpec.default({}),
     faults: z.array(FaultSpec).default([]),
+    expect: ExpectSpec.optional(),
     output: z
       .strictObject({
         percentiles: z.enum(['exact', 'hdr']).default('hdr').describe('hdr: within 0.39 % of the exact order statistic, in fixed memory; exact: every value kept and sorted.'),
