@@ -1,6 +1,7 @@
 import type { RunResult } from '../run/simulate.ts';
 import { duration, num, stateLabel, table } from './format.ts';
 import { UsageError } from './usageError.ts';
+import { shortNames } from '../report/labels.ts';
 
 /** A column `qlab compare` can show: settings are rows, a chosen few metrics are columns. */
 interface Column {
@@ -77,15 +78,6 @@ export function compareTable(labels: string[], results: RunResult[], metrics: st
     text = render(cols);
   }
   return { text, dropped };
-}
-
-/** Names without the prefix they all share (at a `-` boundary): `fsync-always-…` → `always-…`. */
-export function shortNames(labels: string[]): string[] {
-  if (labels.length < 2) return labels;
-  let prefix = labels[0]!;
-  for (const l of labels) while (!l.startsWith(prefix)) prefix = prefix.slice(0, -1);
-  const cut = prefix.lastIndexOf('-') + 1;
-  return cut > 0 && labels.every((l) => l.length > cut) ? labels.map((l) => l.slice(cut)) : labels;
 }
 
 /** "12 reliability settings": how many, and the folder they share when they share one. */

@@ -3,7 +3,7 @@ import type { Report } from '../../sim/report/schema.ts';
 import { mmc } from '../../sim/theory/mmc.ts';
 import { sojournTail } from '../../sim/theory/waitingTime.ts';
 import { distributionChart } from './charts/distributionChart.ts';
-import { reliabilityChart } from './charts/reliabilityChart.ts';
+import { tradeoffChart } from './charts/tradeoffChart.ts';
 import { sweepChart } from './charts/sweepChart.ts';
 import { timeSeriesChart } from './charts/timeSeries.ts';
 import { loadReports, type LoadedReport } from './data.ts';
@@ -81,7 +81,7 @@ function renderReport(parent: HTMLElement, loaded: LoadedReport): void {
   }
   if (report.kind === 'compare') {
     const p = panel(parent, 'Reliability comparison', 'chart-reliability');
-    reliabilityChart(p, runs);
+    tradeoffChart(p, runs);
     p.append(
       tableOf([
         ['setting', 'throughput (msg/s)', 'wait p99', 'lost (confirmed)', 'lost (unconfirmed)', 'duplicated', 'crashes'],
