@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchCases, type BenchCase, type BenchResult } from '../bench/benchmark.ts';
-import { bestOf, compareResults, failed, type Comparison } from '../bench/compare.ts';
+import { acrossRounds, compareResults, failed, MIN_SAMPLES, type Comparison } from '../bench/compare.ts';
 import { deterministicFigures } from '../bench/deterministic.ts';
 import { durableBatchBench, inFlightBenches, recoveryBench } from '../bench/durableBench.ts';
 import { engineMemoryBench, engineTopicBench } from '../bench/engineBench.ts';
@@ -51,11 +51,15 @@ run; they do not depend on the machine and are compared exactly.
   --out file         write the results as JSON (a baseline for later)
   --deterministic    only the deterministic figures; --check file compares them exactly with a
                      committed set (sim/bench/deterministic.json), exit 1 on any difference
-  --baseline file    compare with earlier results: exit 1 if a rate drops by more than --threshold
-                     (default 10 %) or a deterministic figure changes
+  --baseline file    compare with earlier results: exit 1 if a deterministic figure changes, or if
+                     a rate surely drops by more than --threshold (default 10 %): the whole 95 %
+                     interval of its change (from both sides' rme and samples) lies below it.
+                     A figure with fewer than ${MIN_SAMPLES} samples on a side is reported
+                     too-few-samples and fails nothing
   --against ref      measure git ref (e.g. the merge base) in a temporary worktree and this tree
-                     alternately, --rounds times (default 2), and compare the best of each: on a
-                     noisy shared machine both sides suffer the same noise
+                     alternately, --rounds times (default 3, at least ${MIN_SAMPLES} for a verdict), and
+                     compare the rounds' means by confidence as above (the rounds are the samples):
+                     on a noisy shared machine both sides suffer the same noise
 `;
 
 function cases(quick: boolean): BenchCase[] {
@@ -97,7 +101,7 @@ export async function run(argv: string[]): Promise<number> {
   const baseline = values.baseline !== undefined ? readResults(values.baseline) : undefined;
   const expected = values.check !== undefined ? readResults(values.check) : undefined;
 
-  if (values.against !== undefined) return against(values.against, numberFlag('rounds', values.rounds, { integer: true, min: 1 }) ?? 2, threshold, values, only);
+  if (values.against !== undefined) return against(values.against, numberFlag('rounds', values.rounds, { integer: true, min: 1 }) ?? 3, threshold, values, only);
 
   let results: BenchResult[] = [];
   if (!values.deterministic) {
@@ -133,7 +137,9 @@ export async function run(argv: string[]): Promise<number> {
   const reference = expected ?? baseline;
   if (reference === undefined) return 0;
   const rows = compareResults(expected !== undefined ? reference.filter((r) => r.rme === 0) : reference, results, threshold);
-  process.stdout.write(`\ncompared with ${values.check ?? values.baseline} (threshold ${Math.round(threshold * 100)} %):\n${formatComparison(rows)}\n`);
+  // --check compares exact figures only: no threshold is involved, so none is printed.
+  const how = expected !== undefined ? 'exact figures, any difference fails' : `a rate fails when its change's 95 % interval lies below −${Math.round(threshold * 100)} %`;
+  process.stdout.write(`\ncompared with ${values.check ?? values.baseline} (${how}):\n${formatComparison(rows)}\n`);
   return failed(rows) ? 1 : 0;
 }
 
@@ -179,9 +185,9 @@ function against(ref: string, rounds: number, threshold: number, values: { quick
       if (c === undefined) throw new Error('the working tree\'s own bench failed');
       current.push(c);
     }
-    const rows = compareResults(bestOf(base), bestOf(current), threshold);
+    const rows = compareResults(acrossRounds(base), acrossRounds(current), threshold);
     if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-    else process.stdout.write(`working tree against ${ref}, best of ${rounds} interleaved rounds each (threshold ${Math.round(threshold * 100)} %):\n${formatComparison(rows)}\n`);
+    else process.stdout.write(`working tree against ${ref}, means of ${rounds} interleaved rounds each (a rate fails when its change's 95 % interval lies below −${Math.round(threshold * 100)} %):\n${formatComparison(rows)}\n`);
     return failed(rows) ? 1 : 0;
   } finally {
     git('worktree', 'remove', '--force', dir);
@@ -218,7 +224,13 @@ function formatResults(results: BenchResult[]): string {
 
 function formatComparison(rows: Comparison[]): string {
   return table([
-    ['benchmark', 'baseline', 'current', 'change', 'status'],
-    ...rows.map((r) => [r.name, r.baseline === undefined ? '—' : num(r.baseline), r.current === undefined ? '—' : num(r.current), r.change === undefined ? '' : `${(r.change * 100).toFixed(1)} %`, r.status]),
+    ['benchmark', 'baseline', 'current', 'change  [95 %]', 'status'],
+    ...rows.map((r) => [
+      r.name,
+      r.baseline === undefined ? '—' : num(r.baseline),
+      r.current === undefined ? '—' : num(r.current),
+      r.change === undefined ? '' : `${(r.change * 100).toFixed(1)} %${r.ci95 ? `  [${(r.ci95[0] * 100).toFixed(1)}, ${(r.ci95[1] * 100).toFixed(1)}]` : ''}`,
+      r.status,
+    ]),
   ]);
 }

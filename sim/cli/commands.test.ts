@@ -89,7 +89,7 @@ describe('qlab plan', () => {
   it('finds the smallest consumer count meeting the target, bracketed by theory', () => {
     const { code, stdout } = runQlab(['plan', small, '--target', 'mean wait < 300ms', '--out', join(dir, 'plan.json'), '--workers', '1']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/theory bracket \(M\/M\/c\)/);
+    expect(stdout).toMatch(/G\/G\/c approximation \(Allen–Cunneen\) points to 3/);
     const report = JSON.parse(read(join(dir, 'plan.json')));
     expect(report.kind).toBe('plan');
     // M/M/c at λ = 1.2, μ = 1: c = 2 gives Wq ≈ 675 ms, c = 3 ≈ 87 ms.

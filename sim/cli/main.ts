@@ -10,6 +10,7 @@ const commands: Record<string, Command> = {
   sweep: { summary: 'run a scenario over a grid of parameter values', load: () => import('./sweepCommand.ts') },
   compare: { summary: 'run several scenarios side by side with the same seeds', load: () => import('./compareCommand.ts') },
   plan: { summary: 'the smallest setting meeting a target (e.g. p99 wait < 200ms)', load: () => import('./planCommand.ts') },
+  check: { summary: 'CI gate: scenario metrics against a baseline report and the scenarios\' expect lists', load: () => import('./checkCommand.ts') },
   soak: { summary: 'run scenarios over many seeds, checking every invariant of every run', load: () => import('./soakCommand.ts') },
   new: { summary: 'write a ready-to-run starting scenario from a few flags', load: () => import('./newCommand.ts') },
   validate: { summary: 'check scenario files against the schema', load: () => import('./validateCommand.ts') },

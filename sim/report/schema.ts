@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Scenario } from '../scenario/schema.ts';
 import { RealRunInfo } from './realRunSchema.ts';
 import { GapReport } from './gapSchema.ts';
+import { PlanSection } from './planSchema.ts';
 
 /**
  * The report file: what `qlab run`, `sweep`, `compare` and `plan` write and the viewer reads. The
@@ -169,15 +170,7 @@ export const Report = z.object({
   sweep: z.object({ params: z.array(z.object({ path: z.string(), values: z.array(z.union([z.number(), z.string(), z.boolean()])) })) }).optional(),
   gap: GapReport.optional().describe('qlab gap: the calibrated simulation against real runs, per metric.'),
   real: RealRunInfo.optional().describe('Runs outside virtual time (qlab run --mode real|rabbitmq): target, machine, disk, timing slip.'),
-  plan: z
-    .object({
-      target: z.string(),
-      vary: z.string(),
-      answer: z.number().nullable(),
-      reason: z.string(),
-      theoryBracket: z.object({ from: z.number(), to: z.number() }).nullable(),
-    })
-    .optional(),
+  plan: PlanSection.optional(),
 });
 export type Report = z.infer<typeof Report>;
 export type ReportRun = z.infer<typeof ReportRun>;

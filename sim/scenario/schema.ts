@@ -7,6 +7,7 @@ import { ForwardSpec, PatienceSpec } from './pipelineSpec.ts';
 import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
 import { DATA_FILE_FIELDS } from './dataFileSpec.ts';
 import { FLEET_FIELDS } from './fleetSpec.ts';
+import { ExpectSpec } from './expectSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -207,6 +208,7 @@ export const Scenario = z
     consumers: z.array(ConsumerSpec).default([]).describe('Who consumes, how fast, with which prefetch and ack mode.'),
     network: NetworkSpec.default({}).describe('Latencies between clients and broker (default: instantaneous).'),
     faults: z.array(FaultSpec).default([]).describe('Injected faults (crashes, slow disks, partitions…), seeded like everything else.'),
+    expect: ExpectSpec.optional().describe('Assertions qlab check verifies on this scenario, e.g. "p99 wait < 200ms", "lost = 0".'),
     output: z
       .strictObject({
         percentiles: z.enum(['exact', 'hdr']).default('hdr').describe('hdr: within 0.39 % of the exact order statistic, in fixed memory; exact: every value kept and sorted.'),

@@ -21,5 +21,6 @@ export function confirmLatencyMetrics(ledger: PublisherLedger, windows: { fromMs
     confirmLatencyMeanMs: tally.mean,
     confirmLatencyP50Ms: tally.quantile(0.5),
     confirmLatencyP99Ms: tally.quantile(0.99),
+    confirmLatencyMaxMs: tally.max,
   }));
 }

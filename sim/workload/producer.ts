@@ -17,6 +17,12 @@ interface Attempt {
   key: string;
   properties: MessageProperties;
   sentMs: number;
+  /**
+   * When the schedule meant it to be sent (its arrival): a publisher that falls behind (window
+   * full, retries) measures confirm latency from here, so the time spent waiting in the publisher
+   * counts instead of being omitted (no coordinated omission).
+   */
+  intendedMs: number;
   timer: number;
   pending: boolean;
 }
@@ -101,7 +107,7 @@ export class SimProducer {
     if (this.patience !== undefined) properties.expirationMs = this.patience(id);
     if (this.spec.headers !== undefined) properties.headers = this.spec.headers;
     if (this.spec.confirmWindow !== undefined) {
-      this.backlog.push({ logical: this.ledger.message(id), id, tries: 0, key, properties, sentMs: 0, timer: -1, pending: false });
+      this.backlog.push({ logical: this.ledger.message(id), id, tries: 0, key, properties, sentMs: 0, intendedMs: loop.now(), timer: -1, pending: false });
       this.pump();
     } else {
       // No confirm callback at all for a producer without confirms: nothing to allocate per message.
@@ -111,14 +117,13 @@ export class SimProducer {
   };
 
   /** Sends a publish over the publish link; `onConfirm` hears the broker's answer if it makes it back. */
-  private send(id: number, key: string, properties: MessageProperties, onConfirm: ((ack: boolean) => void) | undefined, onUnavailable?: () => void): void {
+  private send(id: number, key: string, properties: MessageProperties, onConfirm: ((ack: boolean) => void) | undefined, onUnavailable?: () => void, intendedMs = this.world.loop.now()): void {
     const { loop, network } = this.world;
-    const sentMs = loop.now();
     const answer =
       onConfirm === undefined
         ? undefined
         : (ack: boolean) => {
-            if (ack) this.ledger.confirmed(sentMs, loop.now() - sentMs);
+            if (ack) this.ledger.confirmed(intendedMs, loop.now() - intendedMs);
             onConfirm(ack);
           };
     if (network.publish.dropping) {
@@ -179,6 +184,7 @@ export class SimProducer {
         attempt.properties,
         (ack) => this.answered(attempt, ack),
         () => this.failed(attempt, 'unavailable'),
+        attempt.intendedMs,
       );
     }
   }

@@ -1,4 +1,4 @@
-import { reliabilityChart } from '../charts/reliabilityChart.ts';
+import { tradeoffChart } from '../charts/tradeoffChart.ts';
 import { steadiness } from '../figures.ts';
 import { panel } from '../panel.ts';
 import { fmt, tableOf } from '../panels.ts';
@@ -11,7 +11,7 @@ registerView({
   render(parent, report) {
     const runs = report.runs;
     const p = panel(parent, 'Reliability comparison', 'chart-reliability');
-    reliabilityChart(p, runs);
+    tradeoffChart(p, runs);
     p.append(
       tableOf([
         ['#', 'setting', 'state', 'throughput (msg/s)', 'wait p99', 'lost (confirmed)', 'lost (unconfirmed)', 'duplicated', 'crashes'],

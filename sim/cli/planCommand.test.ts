@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseReport } from '../report/schema.ts';
+import { runQlab } from './runQlab.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'qlab-plan-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** M/M/c at λ = 40/s, 1/μ = 100 ms: 4 erlangs, so fewer than 5 consumers is unstable. */
+const mmc = join(dir, 'mmc.json');
+writeFileSync(
+  mmc,
+  JSON.stringify({
+    name: 'plan-mmc',
+    durationSec: 600,
+    warmupSec: 60,
+    replications: 3,
+    producers: [{ routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 40 } }],
+    broker: { queues: [{ name: 'work' }] },
+    consumers: [{ queue: 'work', count: 1, prefetch: 1, serviceTimeMs: { dist: 'exponential', mean: 100 } }],
+  }),
+);
+const plan = (args: string[]) => runQlab(['plan', mmc, '--workers', '2', ...args], { timeoutMs: 300_000 });
+const report = (file: string) => {
+  const parsed = parseReport(readFileSync(file, 'utf8'), file);
+  if (!parsed.ok) throw new Error(parsed.error);
+  return parsed.report;
+};
+
+describe('qlab plan', () => {
+  it('refuses a target without its unit, naming the units it takes (exit 2)', () => {
+    const r = plan(['--target', 'p99 wait < 200']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/wait needs a unit: ms or s/);
+    const q = plan(['--target', 'refused < 0.1']);
+    expect(q.code).toBe(2);
+    expect(q.stderr).toMatch(/refused needs a unit: msgs or %/);
+    expect(plan(['--target', 'max queueLength < 10']).stderr).toMatch(/queueLength needs a unit: msgs/);
+  });
+
+  it('never simulates an unstable count, answers with every target at the answer and the count below, and exits 0', () => {
+    const out = join(dir, 'p99.json');
+    // Erlang C: p99 wait at c = 5 ≈ 401 ms, at c = 6 ≈ 167 ms; so 6 for "p99 wait < 300ms".
+    const r = plan(['--target', 'p99 wait < 300ms', '--target', 'lost = 0', '--target', 'utilization < 80%', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/count=[1-4] (meets|misses)/);
+    expect(r.stdout).toMatch(/below 5 ρ ≥ 1: screened out, not simulated/);
+    expect(r.stdout).toMatch(/answer: consumers\[0\]\.count = 6/);
+    expect(r.stdout).toMatch(/at 5 \(one fewer\): fails p99 wait < 300ms/);
+    expect(r.stdout).toMatch(/effort: \d+ settings? simulated/);
+    const p = report(out).plan!;
+    expect(p.answer).toBe(6);
+    expect(p.binding).toContain('p99 wait < 300ms');
+    expect(p.atAnswer!.map((t) => t.meets)).toEqual([true, true, true]);
+    expect(p.atAnswer![0]!.ci95![1]).toBeLessThan(300);
+    expect(p.belowAnswer!.value).toBe(5);
+    expect(p.effort!.settingsSimulated).toBeLessThanOrEqual(3);
+  }, 300_000);
+
+  it('exits 1 when nothing in range meets the targets, naming the binding target', () => {
+    const r = plan(['--target', 'p99 sojourn < 50ms', '--max', '7', '--out', join(dir, 'none.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/answer: none — no value up to 7 meets every target; missed: p99 sojourn < 50ms/);
+  }, 300_000);
+
+  it('evaluates two parameters as a grid and shows the feasible region', () => {
+    const out = join(dir, 'grid.json');
+    const r = plan(['--target', 'mean wait < 100ms', '--vary', 'consumers', '--values', '4,5,6', '--vary', 'prefetch', '--values', '1,2', '--out', out, '--replications', '2']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/feasible region/);
+    // c = 4 is ρ = 1: shown, never simulated.
+    expect(r.stdout).toMatch(/\n4\s+ρ≥1\s+ρ≥1/);
+    expect(r.stdout).toMatch(/\n6\s+ok\s+ok/);
+    expect(report(out).plan!.screened!.length).toBe(2);
+  }, 300_000);
+
+  it('refuses a non-monotone parameter without --values', () => {
+    const r = plan(['--target', 'mean wait < 100ms', '--vary', 'prefetch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--vary prefetch: give its --values/);
+  });
+});
