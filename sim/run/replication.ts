@@ -15,6 +15,7 @@ import { scheduleFaults } from './faults.ts';
 import { account, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
+import { consumerLoss, type ConsumerLoss } from './consumerLoss.ts';
 import { Tracker } from './tracker.ts';
 import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
@@ -33,7 +34,7 @@ export interface ReplicationResult {
   batchLevels: WindowMetrics[][];
   /** How the warm-up was chosen; 'mser5-suspect' means MSER's cut was not trusted (run too short). */
   warmupRule: WarmupRule;
-  accounting: Accounting;
+  accounting: Accounting & ConsumerLoss;
   recoveryMs: number[];
   crashes: number;
   /** The drain emptied the broker and the wire. */
@@ -158,7 +159,8 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
 
   const simulatedMs = loop.now();
   const events = loop.eventsExecuted;
-  const accounting = withFaultSchedule(faultLog, seed, () => judgeLossOnRecoveredBroker(world, tracker, account(tracker)), () => loop.now());
+  const inConsumers = consumerLoss(tracker); // before the judgement's recovery touches the tracker
+  const accounting = { ...withFaultSchedule(faultLog, seed, () => judgeLossOnRecoveredBroker(world, tracker, account(tracker)), () => loop.now()), ...inConsumers };
   const faults = faultReportOf(faultLog, world, accounting);
   // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
   withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, simulatedMs));
