@@ -68,12 +68,99 @@ export interface MessageRecords {
 
 const OUTCOMES = ['in-broker', 'acked', 'dead-lettered', 'vanished'];
 
+/** What a replication's simulation leaves behind, for measuring and judging it. */
+interface SimulatedRun {
+  scenario: Scenario;
+  seed: number;
+  durationMs: number;
+  buckets: number;
+  loop: EventLoop;
+  tracker: Tracker;
+  world: World;
+  disk: SimDisk | undefined;
+  consumers: SimConsumer[];
+  ledger: PublisherLedger;
+  faultLog: FaultLog;
+  drained: boolean;
+}
+
 /**
  * One replication: the real engine in virtual time with the scenario's producers, consumers,
  * network and faults, all drawing from streams of `seed`. Arrivals stop at durationSec; the run then
  * drains (at most drainSec) so the final accounting sees where every message ended up.
  */
 export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean; onProgress?: (progress: ReplicationProgress) => void } = {}): ReplicationResult {
+  const run = simulateReplication(scenario, seed, options.onProgress);
+  const { tracker, buckets, durationMs, consumers, ledger } = run;
+  tracker.queueLength.finish();
+  tracker.inSystem.finish();
+  tracker.busy.finish();
+
+  const warmup = warmupPoint(scenario, tracker, durationMs);
+  const warmupMs = warmup.warmupMs;
+  const classes = priorityClasses(scenario);
+  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
+  const window = (from: number, to: number): Window => ({
+    fromBucket: from,
+    toBucket: to,
+    fromMs: from * tracker.queueLength.bucketMs,
+    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
+  });
+  const batchBuckets = (buckets - fromBucket) / BATCHES;
+  const batchWindows =
+    options.batches !== false && batchBuckets >= 1
+      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
+      : [];
+  const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
+  if (ledger.confirmSentMs.length > 0) {
+    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
+    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
+    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
+    measured.batchLevelWindows.forEach((windows, level) => {
+      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
+      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
+    });
+  }
+  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
+
+  const checked = judgeReplication(run);
+  // Keys in the order reports and shard files have always had them.
+  return {
+    seed,
+    warmupMs: fromBucket * tracker.queueLength.bucketMs,
+    metrics,
+    batches,
+    batchLevels: measured.batchLevels,
+    warmupRule: warmup.rule,
+    accounting: checked.accounting,
+    recoveryMs: checked.recoveryMs,
+    crashes: checked.crashes,
+    drained: checked.drained,
+    events: checked.events,
+    simulatedMs: checked.simulatedMs,
+    series: seriesOf(tracker, buckets),
+    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
+    ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
+    ...(checked.disk !== undefined ? { disk: checked.disk } : {}),
+    ...(checked.faults !== undefined ? { faults: checked.faults } : {}),
+    ...(checked.publishers !== undefined ? { publishers: checked.publishers } : {}),
+  };
+}
+
+/** What the soak needs of a replication: it ran without exception, every invariant held, and how it ended. */
+export type ReplicationCheck = Pick<ReplicationResult, 'seed' | 'accounting' | 'recoveryMs' | 'crashes' | 'drained' | 'events' | 'simulatedMs' | 'disk' | 'faults' | 'publishers'>;
+
+/**
+ * A replication simulated and judged (every invariant, the end-of-run loss judgement, the safety
+ * check) without the after-run statistics — warm-up, windows, percentiles, series — which only a
+ * report needs. Same simulation as runReplication, so a seed that fails here fails there.
+ */
+export function checkReplication(scenario: Scenario, seed: number, onProgress?: (progress: ReplicationProgress) => void): ReplicationCheck {
+  return judgeReplication(simulateReplication(scenario, seed, onProgress));
+}
+
+/** Builds the world of one replication and runs it: arrivals until durationSec, then the drain. */
+function simulateReplication(scenario: Scenario, seed: number, onProgress: ((progress: ReplicationProgress) => void) | undefined): SimulatedRun {
   const durationMs = scenario.durationSec * 1000;
   const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
@@ -119,44 +206,21 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.start();
   for (const p of producers) p.start();
 
-  const report = options.onProgress === undefined ? undefined : () => options.onProgress!({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
+  const report = onProgress === undefined ? undefined : () => onProgress({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
   withFaultSchedule(faultLog, seed, () => {
     runReporting(loop, { untilMs: durationMs }, report);
     if (!settled()) runReporting(loop, { untilMs: durationMs + drainMs, stopWhen: settled }, report);
   }, () => loop.now());
-  const drained = settled();
-  tracker.queueLength.finish();
-  tracker.inSystem.finish();
-  tracker.busy.finish();
+  return { scenario, seed, durationMs, buckets, loop, tracker, world, disk, consumers, ledger, faultLog, drained: settled() };
+}
 
-  const warmup = warmupPoint(scenario, tracker, durationMs);
-  const warmupMs = warmup.warmupMs;
-  const classes = priorityClasses(scenario);
-  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
-  const window = (from: number, to: number): Window => ({
-    fromBucket: from,
-    toBucket: to,
-    fromMs: from * tracker.queueLength.bucketMs,
-    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
-  });
-  const batchBuckets = (buckets - fromBucket) / BATCHES;
-  const batchWindows =
-    options.batches !== false && batchBuckets >= 1
-      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
-      : [];
-  const measured = measureWindows(tracker, window(fromBucket, buckets), batchWindows, consumers.length, classes, scenario.output.percentiles);
-  if (ledger.confirmSentMs.length > 0) {
-    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
-    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
-    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
-    measured.batchLevelWindows.forEach((windows, level) => {
-      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
-      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
-    });
-  }
-  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
-
+/**
+ * The end of a replication: loss judged on a recovered broker (after every metric was taken: the
+ * recovery runs more virtual time), faults reported, and the safety invariant checked.
+ */
+function judgeReplication(run: SimulatedRun): ReplicationCheck {
+  const { scenario, seed, loop, tracker, world, disk, ledger, faultLog } = run;
   const simulatedMs = loop.now();
   const events = loop.eventsExecuted;
   const inConsumers = consumerLoss(tracker); // before the judgement's recovery touches the tracker
@@ -166,20 +230,12 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, simulatedMs));
   return {
     seed,
-    warmupMs: fromBucket * tracker.queueLength.bucketMs,
-    metrics,
-    batches,
-    batchLevels: measured.batchLevels,
-    warmupRule: warmup.rule,
     accounting,
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
-    drained,
+    drained: run.drained,
     events,
     simulatedMs,
-    series: seriesOf(tracker, buckets),
-    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
-    ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
     ...(disk !== undefined
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
