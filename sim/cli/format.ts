@@ -121,6 +121,7 @@ function extraAccounting(a: RunResult['accounting']): string {
     ['stranded', a.stranded],
     ['unroutable', a.unroutable],
     ['returned', a.returned],
+    ['lost in consumer (auto ack)', a.lostInConsumer],
   ];
   return terms
     .filter(([, n]) => (n ?? 0) > 0)

@@ -42,3 +42,26 @@ describe('the CLI guards against wrong answers and no answers', () => {
     expect(stderr.length).toBeLessThan(1000);
   });
 });
+
+describe('qlab soak', () => {
+  const small = { name: 'small', durationSec: 2, producers: [{ routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 50 } }], ...work, faults: [{ kind: 'consumer-crash', consumer: 0, atSec: [1], reconnectAfterSec: 0.2 }] };
+
+  it('runs each scenario once per seed, says so at once on stderr, and sums up on stdout', () => {
+    const file = write('small.json', small);
+    const { code, stdout, stderr } = runQlab(['soak', file, '--seeds', '3', '--seed', '5', '--workers', '2']);
+    expect(code).toBe(0);
+    expect(stderr.split('\n')[0]).toMatch(/^soak: 1 scenario × 3 seeds \(5…7\) = 3 runs, about 300 messages, 2 workers$/);
+    expect(stdout).toMatch(/^ok {3}.*small\.json: 3 seeds \(5…7\), 0 failed, \d+ s\nsoak: 3 runs, 0 failed, \d+ s\n$/);
+  }, 120_000);
+
+  it('refuses work over the budget with the estimate (exit 2), and --force runs it', () => {
+    const file = write('budget.json', small);
+    const refused = runQlab(['soak', file, '--seeds', '4', '--max-messages', '100']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refusing to simulate about 400 messages .*4 replications.*--force/);
+    expect(refused.stdout).toBe('');
+    const forced = runQlab(['soak', file, '--seeds', '4', '--max-messages', '100', '--force', '--workers', '1']);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/soak: 4 runs, 0 failed/);
+  }, 120_000);
+});

@@ -1,70 +1,86 @@
-import { runTasks } from '../parallel/pool.ts';
+import { WorkerPool } from '../parallel/pool.ts';
 import type { ReplicationTask } from '../parallel/task.ts';
 import { parseCommandArgs } from './args.ts';
-import { Progress } from './progress.ts';
+import { checkBudget } from './estimate.ts';
+import { num } from './format.ts';
 import { loadOrUsage, runSettings } from './shared.ts';
+import { SoakProgress } from './soakProgress.ts';
 import { UsageError } from './usageError.ts';
 
-const HELP = `qlab soak <scenario.json> [...] [--seeds N] [--seed S] [--workers N]
+const HELP = `qlab soak <scenario.json> [...] [--seeds N] [--seed S] [--workers N] [--max-messages N] [--force]
 
 Runs each scenario once per seed (S, S+1, …, S+N−1; one replication each) and checks every
 invariant of every run: no exception, no stale timer, no confirmed message lost where the engine
-promises none, nothing delivered that was never published. Prints each failure with the command
-that replays it; exits 1 if any run failed. Nothing is written.
+promises none, nothing delivered that was never published, and the end-of-run loss judgement.
+The after-run statistics (intervals, percentiles, series) are skipped: a soak only judges.
+Prints each failure with the command that replays it; exits 1 if any run failed. Nothing is
+written. Before starting, the work is estimated (messages ≈ Σ rate × durationSec × seeds) and
+refused above the budget (100,000,000 messages) unless --force; progress goes to stderr.
 
-  --seeds N    seeds per scenario (default 1000)
-  --seed S     first seed (default 1)
-  --workers N  replications in parallel (default: the core count)
+  --seeds N         seeds per scenario (default 1000)
+  --seed S          first seed (default 1)
+  --workers N       runs in parallel (default: the core count); the threads stay up for the whole soak
+  --max-messages N  the work budget
+  --force           run whatever the estimate
 
 The documented soak: npm run soak  (every reliability scenario over 1,000 seeds)
 `;
 
-/** Runs at most this many replications at a time, so memory stays flat however many seeds. */
-const CHUNK = 256;
-
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('soak', argv, { seeds: { type: 'string' }, seed: { type: 'string' }, workers: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandArgs('soak', argv, {
+    seeds: { type: 'string' },
+    seed: { type: 'string' },
+    workers: { type: 'string' },
+    'max-messages': { type: 'string' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('qlab soak: give at least one scenario file');
   const loaded = positionals.map((file) => ({ file, ...loadOrUsage(file) }));
-  const seeds = runSettings({ replications: values.seeds, seed: values.seed ?? '1', workers: values.workers }, loaded[0]!.scenario);
-  const count = values.seeds === undefined ? 1000 : seeds.replications;
-  const total = count * loaded.length;
-  const progress = new Progress('soak', 'runs');
-  const startedMs = performance.now();
-  let done = 0;
-  let failed = 0;
+  const settings = runSettings({ ...values, replications: values.seeds ?? '1000', seed: values.seed ?? '1' }, loaded[0]!.scenario);
+  const count = settings.replications;
+  const first = settings.seed;
+  // All runs of all scenarios as one stream of tasks, so no thread idles at a scenario's end.
+  const tasks: ReplicationTask[] = loaded.flatMap(({ scenario }, s) =>
+    Array.from({ length: count }, (_, i) => ({ index: s * count + i, scenario, seed: first + i, records: false, batches: false, checkOnly: true })),
+  );
+  const estimate = checkBudget('qlab soak', tasks, settings.budget);
+  const progress = new SoakProgress(tasks.length);
+  progress.start(`soak: ${loaded.length} scenario${loaded.length === 1 ? '' : 's'} × ${count} seeds (${first}…${first + count - 1}) = ${num(tasks.length)} runs, about ${num(Math.round(estimate.messages))} messages, ${settings.workers} worker${settings.workers === 1 ? '' : 's'}`);
+
+  const failures = new Array<number>(loaded.length).fill(0);
+  const remaining = new Array<number>(loaded.length).fill(count);
   const lines: string[] = [];
-  for (const { file, scenario } of loaded) {
-    let failures = 0;
-    for (let from = 0; from < count; from += CHUNK) {
-      const tasks: ReplicationTask[] = [];
-      for (let i = from; i < Math.min(count, from + CHUNK); i++) tasks.push({ index: i, scenario, seed: seeds.seed + i, records: false, batches: false });
-      const base = done;
-      await runTasks(
-        tasks,
-        seeds.workers,
-        (d) => progress.update(base + d, total),
-        (task, error) => {
-          failures++;
-          progress.finish();
-          process.stderr.write(`FAIL ${file} seed ${task.seed}: ${error.message.slice(0, 500)}\n  replay: qlab run ${file} --seed ${task.seed} --replications 1 --workers 1\n`);
-        },
-      );
-      done += tasks.length;
-      if (!process.stderr.isTTY) process.stderr.write(`soak: ${done}/${total} runs, ${failed + failures} failed, ${((performance.now() - startedMs) / 1000).toFixed(0)} s\n`);
-    }
-    failed += failures;
-    const line = `${failures === 0 ? 'ok  ' : 'FAIL'} ${file}: ${count} seeds (${seeds.seed}…${seeds.seed + count - 1}), ${failures} failed`;
+  let lastDoneMs = performance.now();
+  const scenarioFinished = (s: number) => {
+    const now = performance.now();
+    const line = `${failures[s] === 0 ? 'ok  ' : 'FAIL'} ${loaded[s]!.file}: ${count} seeds (${first}…${first + count - 1}), ${failures[s]} failed, ${((now - lastDoneMs) / 1000).toFixed(0)} s`;
+    lastDoneMs = now;
     lines.push(line);
+    progress.line(line);
+  };
+  const pool = new WorkerPool(settings.workers);
+  try {
+    await pool.run(tasks, {
+      onSettled: (task, error) => {
+        const s = Math.floor(task.index / count);
+        if (error !== undefined) {
+          failures[s]!++;
+          progress.line(`FAIL ${loaded[s]!.file} seed ${task.seed}: ${error.message.slice(0, 500)}\n  replay: qlab run ${loaded[s]!.file} --seed ${task.seed} --replications 1 --workers 1`);
+        }
+        progress.update(error !== undefined);
+        if (--remaining[s]! === 0) scenarioFinished(s);
+      },
+    });
+  } finally {
+    await pool.close();
     progress.finish();
-    process.stderr.write(`${line}\n`);
   }
-  progress.finish();
-  const seconds = (performance.now() - startedMs) / 1000;
-  process.stdout.write(`${lines.join('\n')}\nsoak: ${done} runs, ${failed} failed, ${seconds.toFixed(0)} s\n`);
+  const failed = failures.reduce((a, b) => a + b, 0);
+  process.stdout.write(`${lines.join('\n')}\nsoak: ${tasks.length} runs, ${failed} failed, ${progress.elapsedSec().toFixed(0)} s\n`);
   return failed > 0 ? 1 : 0;
 }

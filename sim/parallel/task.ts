@@ -1,5 +1,5 @@
 import type { FaultEvent } from '../faults/faultLog.ts';
-import { runReplication, type ReplicationProgress, type ReplicationResult } from '../run/replication.ts';
+import { checkReplication, runReplication, type ReplicationCheck, type ReplicationProgress, type ReplicationResult } from '../run/replication.ts';
 import type { Scenario } from '../scenario/schema.ts';
 
 /** One replication to run: what a worker thread receives (plain data, structured-cloneable). */
@@ -9,10 +9,13 @@ export interface ReplicationTask {
   seed: number;
   records: boolean;
   batches: boolean;
+  /** Only simulate and judge it (invariants, end-of-run loss): no after-run statistics (the soak). */
+  checkOnly?: boolean;
 }
 
 export type TaskOutcome =
   | { index: number; result: ReplicationResult }
+  | { index: number; checked: ReplicationCheck }
   | { index: number; error: { name: string; message: string; invariant?: string; seed?: number; atMs?: number; faultSchedule?: FaultEvent[] } };
 
 /** A running task's progress, as a worker posts it. */
@@ -23,6 +26,7 @@ export interface TaskProgress {
 
 export function runTask(task: ReplicationTask, onProgress?: (progress: ReplicationProgress) => void): TaskOutcome {
   try {
+    if (task.checkOnly === true) return { index: task.index, checked: checkReplication(task.scenario, task.seed, onProgress) };
     return { index: task.index, result: runReplication(task.scenario, task.seed, { records: task.records, batches: task.batches, ...(onProgress ? { onProgress } : {}) }) };
   } catch (error) {
     const e = error as Error & { invariant?: string; seed?: number; atMs?: number; faultSchedule?: FaultEvent[] };

@@ -14,6 +14,7 @@ import { PublisherLedger } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from '../run/faults.ts';
 import { account, measureWindows, type Window, type WindowMetrics } from '../run/measure.ts';
 import { BATCHES, priorityClasses, priorityLimit, type ReplicationResult } from '../run/replication.ts';
+import { consumerLoss } from '../run/consumerLoss.ts';
 import { Tracker } from '../run/tracker.ts';
 import { warmupPoint } from '../run/warmupPoint.ts';
 import { World } from '../run/world.ts';
@@ -138,7 +139,7 @@ export function measureReplication(
     batches,
     batchLevels: measured.batchLevels,
     warmupRule: warmup.rule,
-    accounting: account(tracker),
+    accounting: { ...account(tracker), ...consumerLoss(tracker) },
     recoveryMs: [],
     crashes: 0,
     drained: run.drained,

@@ -55,6 +55,7 @@ export const Accounting = z.object({
   unavailableAtEnd: z.number().default(0),
   unroutable: z.number().default(0),
   returned: z.number().default(0),
+  lostInConsumer: z.number().default(0),
   duplicated: z.number(),
   unexpected: z.number(),
   failures: z.number(),

@@ -15,13 +15,14 @@ import { scheduleFaults } from './faults.ts';
 import { account, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
 import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
-import { Tracker } from './tracker.ts';
-import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
-import { World } from './world.ts';
+import { consumerLoss, type ConsumerLoss } from './consumerLoss.ts';
 import { attachModelMetrics } from './modelMetrics.ts';
 import { isTimeVarying, timeWindowMetrics } from './timeWindows.ts';
 import { Fleet, fleetCapacity, hasFleet } from '../workload/fleet.ts';
 import { fleetMetrics, type FleetSeries } from './fleetMetrics.ts';
+import { Tracker } from './tracker.ts';
+import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
+import { World } from './world.ts';
 
 /** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
 export const BATCHES = 20;
@@ -37,7 +38,7 @@ export interface ReplicationResult {
   batchLevels: WindowMetrics[][];
   /** How the warm-up was chosen; 'mser5-suspect' means MSER's cut was not trusted (run too short). */
   warmupRule: WarmupRule;
-  accounting: Accounting;
+  accounting: Accounting & ConsumerLoss;
   recoveryMs: number[];
   crashes: number;
   /** The drain emptied the broker and the wire. */
@@ -73,25 +74,118 @@ export interface MessageRecords {
 
 const OUTCOMES = ['in-broker', 'acked', 'dead-lettered', 'vanished'];
 
+/** What a replication's simulation leaves behind, for measuring and judging it. */
+interface SimulatedRun {
+  scenario: Scenario;
+  seed: number;
+  durationMs: number;
+  buckets: number;
+  loop: EventLoop;
+  tracker: Tracker;
+  world: World;
+  disk: SimDisk | undefined;
+  consumers: SimConsumer[];
+  fleets: Fleet[];
+  ledger: PublisherLedger;
+  faultLog: FaultLog;
+  drained: boolean;
+}
+
 /**
  * One replication: the real engine in virtual time with the scenario's producers, consumers,
  * network and faults, all drawing from streams of `seed`. Arrivals stop at durationSec; the run then
  * drains (at most drainSec) so the final accounting sees where every message ended up.
  */
 export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean; onProgress?: (progress: ReplicationProgress) => void } = {}): ReplicationResult {
+  const run = simulateReplication(scenario, seed, options);
+  const { tracker, buckets, durationMs, consumers, fleets, world, ledger } = run;
+  tracker.queueLength.finish();
+  tracker.inSystem.finish();
+  tracker.busy.finish();
+
+  const warmup = warmupPoint(scenario, tracker, durationMs);
+  const warmupMs = warmup.warmupMs;
+  const classes = priorityClasses(scenario);
+  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
+  const window = (from: number, to: number): Window => ({
+    fromBucket: from,
+    toBucket: to,
+    fromMs: from * tracker.queueLength.bucketMs,
+    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
+  });
+  const batchBuckets = (buckets - fromBucket) / BATCHES;
+  const batchWindows =
+    options.batches !== false && batchBuckets >= 1
+      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
+      : [];
+  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, consumers.length, classes);
+  if (ledger.confirmSentMs.length > 0) {
+    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
+    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
+    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
+    measured.batchLevelWindows.forEach((windows, level) => {
+      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
+      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
+    });
+  }
+  if (isTimeVarying(scenario)) Object.assign(measured.metrics[0]!, timeWindowMetrics(tracker, durationMs));
+  const fleet = fleets.length > 0 ? fleetMetrics(scenario, tracker, fleets, durationMs) : undefined;
+  if (fleet !== undefined) Object.assign(measured.metrics[0]!, fleet.metrics);
+  if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
+  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
+
+  const checked = judgeReplication(run);
+  // Keys in the order reports and shard files have always had them.
+  return {
+    seed,
+    warmupMs: fromBucket * tracker.queueLength.bucketMs,
+    metrics,
+    batches,
+    batchLevels: measured.batchLevels,
+    warmupRule: warmup.rule,
+    accounting: checked.accounting,
+    recoveryMs: checked.recoveryMs,
+    crashes: checked.crashes,
+    drained: checked.drained,
+    events: checked.events,
+    simulatedMs: checked.simulatedMs,
+    series: seriesOf(tracker, buckets),
+    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
+    ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
+    ...(checked.disk !== undefined ? { disk: checked.disk } : {}),
+    ...(checked.faults !== undefined ? { faults: checked.faults } : {}),
+    ...(checked.publishers !== undefined ? { publishers: checked.publishers } : {}),
+    ...(fleet !== undefined ? { fleet: fleet.series } : {}),
+  };
+}
+
+/** What the soak needs of a replication: it ran without exception, every invariant held, and how it ended. */
+export type ReplicationCheck = Pick<ReplicationResult, 'seed' | 'accounting' | 'recoveryMs' | 'crashes' | 'drained' | 'events' | 'simulatedMs' | 'disk' | 'faults' | 'publishers'>;
+
+/**
+ * A replication simulated and judged (every invariant, the end-of-run loss judgement, the safety
+ * check) without the after-run statistics — warm-up, windows, percentiles, series — which only a
+ * report needs. Same simulation as runReplication, so a seed that fails here fails there.
+ */
+export function checkReplication(scenario: Scenario, seed: number, onProgress?: (progress: ReplicationProgress) => void): ReplicationCheck {
+  return judgeReplication(simulateReplication(scenario, seed, { onProgress }));
+}
+
+/** Builds the world of one replication and runs it: arrivals until durationSec, then the drain. */
+function simulateReplication(scenario: Scenario, seed: number, options: { records?: boolean; onProgress?: (progress: ReplicationProgress) => void }): SimulatedRun {
+  const onProgress = options.onProgress;
   const durationMs = scenario.durationSec * 1000;
   const drainMs = (scenario.drainSec ?? scenario.durationSec) * 1000;
   const buckets = Math.max(BATCHES, Math.ceil(scenario.output.seriesPoints / BATCHES) * BATCHES);
   const loop = new EventLoop(0, 4096);
   const streams = randomStreams(seed);
-  const classes = priorityClasses(scenario);
   const tracker = new Tracker(
     scenario.broker.queues.map((q) => q.name),
     seed,
     durationMs,
     buckets,
     priorityLimit(scenario) ?? 255,
-    { exact: scenario.output.percentiles === 'exact', classes },
+    { exact: scenario.output.percentiles === 'exact', classes: priorityClasses(scenario) },
   );
   const durability = scenario.broker.durability;
   const diskSpec = scenario.broker.disk;
@@ -134,75 +228,41 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
   world.start();
   for (const p of producers) p.start();
 
-  const report = options.onProgress === undefined ? undefined : () => options.onProgress!({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
+  const report = onProgress === undefined ? undefined : () => onProgress({ simulatedMs: loop.now(), durationMs, messages: tracker.messages, events: loop.eventsExecuted });
   const settled = () => world.up && !world.restarting && world.inFlight === 0 && tracker.inBroker === 0 && tracker.busy.current === 0 && producers.every((p) => p.settled);
   withFaultSchedule(faultLog, seed, () => {
     runReporting(loop, { untilMs: durationMs }, report);
     if (!settled()) runReporting(loop, { untilMs: durationMs + drainMs, stopWhen: settled }, report);
   }, () => loop.now());
-  const drained = settled();
-  tracker.queueLength.finish();
-  tracker.inSystem.finish();
-  tracker.busy.finish();
+  return { scenario, seed, durationMs, buckets, loop, tracker, world, disk, consumers, fleets, ledger, faultLog, drained: settled() };
+}
 
-  const warmup = warmupPoint(scenario, tracker, durationMs);
-  const warmupMs = warmup.warmupMs;
-  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
-  const window = (from: number, to: number): Window => ({
-    fromBucket: from,
-    toBucket: to,
-    fromMs: from * tracker.queueLength.bucketMs,
-    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
-  });
-  const batchBuckets = (buckets - fromBucket) / BATCHES;
-  const batchWindows =
-    options.batches !== false && batchBuckets >= 1
-      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
-      : [];
-  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, consumers.length, classes);
-  if (ledger.confirmSentMs.length > 0) {
-    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
-    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
-    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
-    measured.batchLevelWindows.forEach((windows, level) => {
-      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
-      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
-    });
-  }
-  if (isTimeVarying(scenario)) Object.assign(measured.metrics[0]!, timeWindowMetrics(tracker, durationMs));
-  const fleet = fleets.length > 0 ? fleetMetrics(scenario, tracker, fleets, durationMs) : undefined;
-  if (fleet !== undefined) Object.assign(measured.metrics[0]!, fleet.metrics);
-  if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
-  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
-
+/**
+ * The end of a replication: loss judged on a recovered broker (after every metric was taken: the
+ * recovery runs more virtual time), faults reported, and the safety invariant checked.
+ */
+function judgeReplication(run: SimulatedRun): ReplicationCheck {
+  const { scenario, seed, loop, tracker, world, disk, ledger, faultLog } = run;
   const simulatedMs = loop.now();
   const events = loop.eventsExecuted;
-  const accounting = withFaultSchedule(faultLog, seed, () => judgeLossOnRecoveredBroker(world, tracker, account(tracker)), () => loop.now());
+  const inConsumers = consumerLoss(tracker); // before the judgement's recovery touches the tracker
+  const accounting = { ...withFaultSchedule(faultLog, seed, () => judgeLossOnRecoveredBroker(world, tracker, account(tracker)), () => loop.now()), ...inConsumers };
   const faults = faultReportOf(faultLog, world, accounting);
   // A disk made to lie or corrupt voids the engine's promise: such a loss is reported as the fault's doing (faults.lossDueTo), not raised as a broker bug.
   withFaultSchedule(faultLog, seed, () => checkSafety(scenario, faults.lossDueTo.length > 0 ? { ...accounting, lost: 0 } : accounting, seed, simulatedMs));
   return {
     seed,
-    warmupMs: fromBucket * tracker.queueLength.bucketMs,
-    metrics,
-    batches,
-    batchLevels: measured.batchLevels,
-    warmupRule: warmup.rule,
     accounting,
     recoveryMs: world.recoveryMs,
     crashes: world.crashes,
-    drained,
+    drained: run.drained,
     events,
     simulatedMs,
-    series: seriesOf(tracker, buckets),
-    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
-    ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
     ...(disk !== undefined
       ? { disk: { appends: disk.stats.appends, syncs: disk.stats.syncs, bytesAppended: disk.stats.bytesAppended, crashes: disk.stats.crashes, tornWrites: disk.stats.tornWrites } }
       : {}),
     ...(scenario.faults.length > 0 ? { faults } : {}),
     ...(ledger.windowed ? { publishers: ledger.outcome(tracker) } : {}),
-    ...(fleet !== undefined ? { fleet: fleet.series } : {}),
   };
 }
 

@@ -3,6 +3,7 @@ import { lag1Autocorrelation } from '../stats/batchMeans.ts';
 import { intervalOf, round, withhold, type Interval, type MetricKind } from './intervals.ts';
 import type { Accounting, WindowMetrics } from './measure.ts';
 import { confirmedMustSurvive } from './safety.ts';
+import type { ConsumerLoss } from './consumerLoss.ts';
 import { priorityClasses, runReplication, type HistogramBuckets, type MessageRecords, type ReplicationResult } from './replication.ts';
 import { sumFaultCounts, type FaultCount } from '../faults/faultLog.ts';
 import type { ReplicationFaults } from '../faults/faultReport.ts';
@@ -64,7 +65,7 @@ export interface RunResult {
   /** Precision-driven runs only: the target and what was reached. */
   precision?: PrecisionOutcome;
   summary: RunSummary;
-  accounting: Accounting;
+  accounting: Accounting & Partial<ConsumerLoss>;
   theory?: TheoryPrediction & {
     verdict: { Wq: TheoryVerdict; W: TheoryVerdict; Lq: TheoryVerdict; L: TheoryVerdict; Pblock?: TheoryVerdict; classes?: { priority: number; Wq: TheoryVerdict }[] };
     family: FamilyVerdict;

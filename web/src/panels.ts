@@ -75,6 +75,7 @@ export function accountingTable(run: Run): HTMLTableElement {
     ['stranded (in the broker at the end)', fmt(a.stranded)],
     ['unroutable (reached no queue)', fmt(a.unroutable ?? 0)],
     ['returned (mandatory, unroutable)', fmt(a.returned ?? 0)],
+    ['lost in consumer (auto ack: delivered, never processed)', fmt(a.lostInConsumer ?? 0)],
   ]);
 }
 
