@@ -221,8 +221,9 @@ function simulateReplication(scenario: Scenario, seed: number, options: { record
     for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));
   });
   // Settled messages' rows are reused unless something may bring one back (a crash, a lying disk),
-  // read it after the run (records, the publishers' windowed ledger), or its confirm is still due.
-  tracker.recycle = scenario.faults.length === 0 && !options.records && !ledger.windowed;
+  // read it after the run (records, the publishers' windowed ledger, the per-row pipeline, impatience,
+  // time-window and fleet metrics), or its confirm is still due.
+  tracker.recycle = scenario.faults.length === 0 && !options.records && !ledger.windowed && world.flows === undefined && !isTimeVarying(scenario) && fleets.length === 0;
   tracker.confirmsExpected = scenario.producers.some((p) => p.confirms);
   scheduleFaults(world, consumers, durationMs);
   world.start();
