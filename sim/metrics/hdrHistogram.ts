@@ -1,17 +1,11 @@
+import { bucketIndexOf, bucketLowerBound, bucketMidpoint, MAX_EXPONENT, MIN_EXPONENT } from './logBuckets.ts';
 /**
  * A log-linear histogram in the style of HdrHistogram: each power of two is split into 2^subBucketBits
  * equal sub-buckets, and a quantile is reported as the midpoint of its bucket. Any reported quantile
  * is therefore within a relative error of 2^−(subBucketBits+1) of the exact order statistic
  * (0.39 % with the default 7 bits), with memory fixed however many values are recorded.
  */
-const MIN_EXPONENT = -40; // 2^-40 ms ≈ 1 picosecond: smaller positive values share the lowest bucket
-const MAX_EXPONENT = 64;
 
-// The bucket of a double is read off its IEEE-754 bits: the exponent field is the power of two and
-// the top mantissa bits are the sub-bucket. Far cheaper than log2 and pow, and exact.
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0; // which word holds sign and exponent
 
 export class HdrHistogram {
   readonly relativeError: number;
@@ -82,22 +76,14 @@ export class HdrHistogram {
   }
 
   private indexOf(value: number): number {
-    bits[0] = value;
-    const high = words[HIGH]!;
-    const exponent = ((high >>> 20) & 0x7ff) - 1023;
-    if (exponent < MIN_EXPONENT) return 0;
-    if (exponent > MAX_EXPONENT) throw new RangeError(`histogram value too large: ${value}`);
-    const sub = (high & 0xfffff) >>> (20 - this.subBucketBits); // the top mantissa bits: (value/2^e − 1)·2^bits
-    return (exponent - MIN_EXPONENT) * this.subBuckets + sub;
+    return bucketIndexOf(value, this.subBucketBits);
   }
 
   private lowerBoundOf(index: number): number {
-    const exponent = Math.floor(index / this.subBuckets) + MIN_EXPONENT;
-    const sub = index % this.subBuckets;
-    return Math.pow(2, exponent) * (1 + sub / this.subBuckets);
+    return bucketLowerBound(index, this.subBucketBits);
   }
 
   private midpointOf(index: number): number {
-    return 0.5 * (this.lowerBoundOf(index) + this.lowerBoundOf(index + 1));
+    return bucketMidpoint(index, this.subBucketBits);
   }
 }

@@ -52,9 +52,6 @@ export async function runRabbitReplication(scenario: Scenario, seed: number, url
     await loop.drive({ untilMs: durationMs, onTick });
     const drained = settled() || (await loop.drive({ untilMs: durationMs + drainMs, stopWhen: settled, onTick })) === 'stopWhen';
     const wallMs = performance.now() - started;
-    tracker.queueLength.finish();
-    tracker.inSystem.finish();
-    tracker.busy.finish();
     const result = measureReplication(scenario, seed, tracker, side.ledger, { buckets, durationMs, drained, consumers, events: loop.eventsExecuted, simulatedMs: loop.now() });
     const leftInQueues = await remove(connection, scenario);
     // A copy never delivered while its queue ended empty is gone: lost (confirmed or not), as Jepsen counts it.

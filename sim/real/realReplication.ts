@@ -8,15 +8,14 @@ import { randomStreams } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { SimConsumer } from '../workload/consumer.ts';
 import { makeNetwork } from '../workload/network.ts';
-import { confirmLatencyMetrics } from '../workload/confirmLatency.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { PublisherLedger } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from '../run/faults.ts';
-import { account, measureWindows, type Window, type WindowMetrics } from '../run/measure.ts';
+import { account } from '../run/measure.ts';
+import { measureReplication as measureRun } from '../run/measureReplication.ts';
 import { BATCHES, priorityClasses, priorityLimit, type ReplicationResult } from '../run/replication.ts';
 import { consumerLoss } from '../run/consumerLoss.ts';
 import { Tracker } from '../run/tracker.ts';
-import { warmupPoint } from '../run/warmupPoint.ts';
 import { World } from '../run/world.ts';
 import { realisedServiceTimes } from './serviceTimes.ts';
 import { WallClockLoop } from './wallClockLoop.ts';
@@ -89,9 +88,6 @@ export async function runRealReplication(scenario: Scenario, seed: number, optio
   world.broker?.kill();
   if (files !== undefined) await new Promise((resolve) => files.close(resolve));
   if (logDir !== null && options.keepLog !== true) rmSync(logDir, { recursive: true, force: true });
-  tracker.queueLength.finish();
-  tracker.inSystem.finish();
-  tracker.busy.finish();
   const result = measureReplication(scenario, seed, tracker, ledger, { buckets, durationMs, drained, consumers: consumers.length, events: loop.eventsExecuted, simulatedMs: loop.now() });
   return {
     result: { ...result, recoveryMs: world.recoveryMs, crashes: world.crashes },
@@ -105,7 +101,7 @@ export async function runRealReplication(scenario: Scenario, seed: number, optio
   };
 }
 
-/** The report's measurements of a finished run, exactly as a simulated replication makes them. */
+/** The report's measurements of a finished run (wall-clock or RabbitMQ), exactly as a simulated replication makes them. */
 export function measureReplication(
   scenario: Scenario,
   seed: number,
@@ -113,48 +109,21 @@ export function measureReplication(
   ledger: PublisherLedger,
   run: { buckets: number; durationMs: number; drained: boolean; consumers: number; events: number; simulatedMs: number },
 ): ReplicationResult {
-  const { buckets, durationMs } = run;
-  const warmup = warmupPoint(scenario, tracker, durationMs);
-  const bucketMs = tracker.queueLength.bucketMs;
-  const fromBucket = Math.min(buckets - 1, Math.round(warmup.warmupMs / bucketMs));
-  const window = (from: number, to: number): Window => ({ fromBucket: from, toBucket: to, fromMs: from * bucketMs, toMs: to === buckets ? durationMs : to * bucketMs });
-  const batchBuckets = (buckets - fromBucket) / BATCHES;
-  const batchWindows = batchBuckets >= 1 ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets))) : [];
-  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, run.consumers, priorityClasses(scenario));
-  if (ledger.confirmSentMs.length > 0) {
-    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
-    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
-    measured.batchLevelWindows.forEach((windows, level) => {
-      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
-      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
-    });
-  }
-  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
-  const chart = (v: number) => Number(v.toPrecision(6));
-  const range = Array.from({ length: buckets }, (_, b) => b);
+  const measured = measureRun(scenario, tracker, ledger, { buckets: run.buckets, durationMs: run.durationMs, consumers: run.consumers, classes: priorityClasses(scenario) });
   return {
     seed,
-    warmupMs: fromBucket * bucketMs,
-    metrics,
-    batches,
+    warmupMs: measured.warmupMs,
+    metrics: measured.metrics,
+    batches: measured.batches,
     batchLevels: measured.batchLevels,
-    warmupRule: warmup.rule,
+    warmupRule: measured.warmupRule,
     accounting: { ...account(tracker), ...consumerLoss(tracker) },
     recoveryMs: [],
     crashes: 0,
     drained: run.drained,
     events: run.events,
     simulatedMs: run.simulatedMs,
-    series: {
-      tMs: range.map((b) => chart(b * bucketMs)),
-      queueLength: range.map((b) => chart(tracker.queueLength.area[b]! / bucketMs)),
-      inSystem: range.map((b) => chart(tracker.inSystem.area[b]! / bucketMs)),
-      busyConsumers: range.map((b) => chart(tracker.busy.area[b]! / bucketMs)),
-      throughputPerSec: range.map((b) => chart((tracker.completions.count[b]! * 1000) / bucketMs)),
-    },
-    histograms: {
-      waitMs: measured.waitHistogram.map((b) => ({ lo: chart(b.lo), hi: chart(b.hi), count: b.count })),
-      sojournMs: measured.sojournHistogram.map((b) => ({ lo: chart(b.lo), hi: chart(b.hi), count: b.count })),
-    },
+    series: measured.series,
+    histograms: measured.histograms,
   };
 }

@@ -8,24 +8,22 @@ import { randomStreams } from '../random/streams.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { SimConsumer } from '../workload/consumer.ts';
 import { makeNetwork } from '../workload/network.ts';
-import { confirmLatencyMetrics } from '../workload/confirmLatency.ts';
 import { SimProducer } from '../workload/producer.ts';
 import { PublisherLedger, type PublisherOutcome } from '../workload/publisherLedger.ts';
 import { scheduleFaults } from './faults.ts';
-import { account, measureWindows, type Accounting, type Window, type WindowMetrics } from './measure.ts';
+import { account, type Accounting, type WindowMetrics } from './measure.ts';
 import { judgeLossOnRecoveredBroker } from './finalJudgement.ts';
 import { checkSafety } from './safety.ts';
 import { consumerLoss, type ConsumerLoss } from './consumerLoss.ts';
-import { attachModelMetrics } from './modelMetrics.ts';
-import { isTimeVarying, timeWindowMetrics } from './timeWindows.ts';
+import { isTimeVarying } from './timeWindows.ts';
 import { Fleet, fleetCapacity, hasFleet } from '../workload/fleet.ts';
-import { fleetMetrics, type FleetSeries } from './fleetMetrics.ts';
+import type { FleetSeries } from './fleetMetrics.ts';
+import { BATCHES, measureReplication } from './measureReplication.ts';
 import { Tracker } from './tracker.ts';
-import { warmupPoint, type WarmupRule } from './warmupPoint.ts';
+import type { WarmupRule } from './warmupPoint.ts';
 import { World } from './world.ts';
 
-/** Finest batches for intervals from a single run; coarser levels merge them pairwise (see stats/sectioning.ts). */
-export const BATCHES = 20;
+export { BATCHES };
 
 export interface ReplicationResult {
   seed: number;
@@ -99,63 +97,29 @@ interface SimulatedRun {
 export function runReplication(scenario: Scenario, seed: number, options: { records?: boolean; batches?: boolean; onProgress?: (progress: ReplicationProgress) => void } = {}): ReplicationResult {
   const run = simulateReplication(scenario, seed, options);
   const { tracker, buckets, durationMs, consumers, fleets, world, ledger } = run;
-  tracker.queueLength.finish();
-  tracker.inSystem.finish();
-  tracker.busy.finish();
-
-  const warmup = warmupPoint(scenario, tracker, durationMs);
-  const warmupMs = warmup.warmupMs;
-  const classes = priorityClasses(scenario);
-  const fromBucket = Math.min(buckets - 1, Math.round(warmupMs / tracker.queueLength.bucketMs));
-  const window = (from: number, to: number): Window => ({
-    fromBucket: from,
-    toBucket: to,
-    fromMs: from * tracker.queueLength.bucketMs,
-    toMs: to === buckets ? durationMs : to * tracker.queueLength.bucketMs,
-  });
-  const batchBuckets = (buckets - fromBucket) / BATCHES;
-  const batchWindows =
-    options.batches !== false && batchBuckets >= 1
-      ? Array.from({ length: BATCHES }, (_, b) => window(fromBucket + Math.floor(b * batchBuckets), fromBucket + Math.floor((b + 1) * batchBuckets)))
-      : [];
-  const measured = measureWindows(tracker, tracker.samples, window(fromBucket, buckets), batchWindows, consumers.length, classes);
-  if (ledger.confirmSentMs.length > 0) {
-    const latency = confirmLatencyMetrics(ledger, [window(fromBucket, buckets), ...batchWindows], scenario.output.percentiles);
-    measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
-    // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
-    measured.batchLevelWindows.forEach((windows, level) => {
-      const levelLatency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
-      measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
-    });
-  }
-  if (isTimeVarying(scenario)) Object.assign(measured.metrics[0]!, timeWindowMetrics(tracker, durationMs));
-  const fleet = fleets.length > 0 ? fleetMetrics(scenario, tracker, fleets, durationMs) : undefined;
-  if (fleet !== undefined) Object.assign(measured.metrics[0]!, fleet.metrics);
-  if (world.flows !== undefined) attachModelMetrics(scenario, tracker, world.flows, measured, [window(fromBucket, buckets), ...batchWindows]);
-  const [metrics, ...batches] = measured.metrics as [WindowMetrics, ...WindowMetrics[]];
-
+  const measured = measureReplication(scenario, tracker, ledger, { buckets, durationMs, consumers: consumers.length, classes: priorityClasses(scenario), batches: options.batches, fleets, flows: world.flows });
   const checked = judgeReplication(run);
   // Keys in the order reports and shard files have always had them.
   return {
     seed,
-    warmupMs: fromBucket * tracker.queueLength.bucketMs,
-    metrics,
-    batches,
+    warmupMs: measured.warmupMs,
+    metrics: measured.metrics,
+    batches: measured.batches,
     batchLevels: measured.batchLevels,
-    warmupRule: warmup.rule,
+    warmupRule: measured.warmupRule,
     accounting: checked.accounting,
     recoveryMs: checked.recoveryMs,
     crashes: checked.crashes,
     drained: checked.drained,
     events: checked.events,
     simulatedMs: checked.simulatedMs,
-    series: seriesOf(tracker, buckets),
-    histograms: { waitMs: measured.waitHistogram.map(roundBucket), sojournMs: measured.sojournHistogram.map(roundBucket) },
+    series: measured.series,
+    histograms: measured.histograms,
     ...(options.records ? { records: recordsOf(tracker, scenario) } : {}),
     ...(checked.disk !== undefined ? { disk: checked.disk } : {}),
     ...(checked.faults !== undefined ? { faults: checked.faults } : {}),
     ...(checked.publishers !== undefined ? { publishers: checked.publishers } : {}),
-    ...(fleet !== undefined ? { fleet: fleet.series } : {}),
+    ...(measured.fleet !== undefined ? { fleet: measured.fleet } : {}),
   };
 }
 
@@ -308,22 +272,6 @@ export function priorityLimit(scenario: Scenario): number | undefined {
 }
 
 /** Six significant digits: plenty for a chart, and half the size of full doubles in a report. */
-const chartValue = (v: number) => Number(v.toPrecision(6));
-
-function seriesOf(tracker: Tracker, buckets: number): ReplicationResult['series'] {
-  const width = tracker.queueLength.bucketMs;
-  const range = Array.from({ length: buckets }, (_, b) => b);
-  return {
-    tMs: range.map((b) => chartValue(b * width)),
-    queueLength: range.map((b) => chartValue(tracker.queueLength.area[b]! / width)),
-    inSystem: range.map((b) => chartValue(tracker.inSystem.area[b]! / width)),
-    busyConsumers: range.map((b) => chartValue(tracker.busy.area[b]! / width)),
-    throughputPerSec: range.map((b) => chartValue((tracker.completions.count[b]! * 1000) / width)),
-  };
-}
-
-const roundBucket = (b: { lo: number; hi: number; count: number }) => ({ lo: chartValue(b.lo), hi: chartValue(b.hi), count: b.count });
-
 function recordsOf(tracker: Tracker, scenario: Scenario): MessageRecords {
   const queues = scenario.broker.queues.map((q) => q.name);
   const orNull = (v: number) => (v >= 0 ? v : null);

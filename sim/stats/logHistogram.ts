@@ -1,3 +1,4 @@
+import { bucketIndexOf, bucketLowerBound, bucketMidpoint } from '../metrics/logBuckets.ts';
 /**
  * A log-linear histogram with the buckets of HdrHistogram (sim/metrics/hdrHistogram.ts: each power
  * of two split into 2^subBucketBits equal sub-buckets, quantiles reported as the bucket midpoint,
@@ -6,18 +7,12 @@
  * HdrHistogram per histogram would cost more than the messages; this one costs a few kB, and merging
  * the per-bucket histograms of a window gives exactly the counts one histogram of the window would hold.
  */
-const MIN_EXPONENT = -40;
-const MAX_EXPONENT = 64;
 /** Buckets added beyond a new value's, so a slowly widening range does not reallocate at every value. */
 const SLACK = 64;
 
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-const HIGH = new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f ? 1 : 0;
 
 export class LogHistogram {
   readonly relativeError: number;
-  private readonly subBuckets: number;
   /** counts[i] is the count of global bucket `first + i`. */
   private counts = new Uint32Array(0);
   private first = 0;
@@ -25,7 +20,6 @@ export class LogHistogram {
   private total = 0;
 
   constructor(readonly subBucketBits = 7) {
-    this.subBuckets = 1 << subBucketBits;
     this.relativeError = Math.pow(2, -(subBucketBits + 1));
   }
 
@@ -123,22 +117,14 @@ export class LogHistogram {
   }
 
   private indexOf(value: number): number {
-    bits[0] = value;
-    const high = words[HIGH]!;
-    const exponent = ((high >>> 20) & 0x7ff) - 1023;
-    if (exponent < MIN_EXPONENT) return 0;
-    if (exponent > MAX_EXPONENT) throw new RangeError(`histogram value too large: ${value}`);
-    const sub = (high & 0xfffff) >>> (20 - this.subBucketBits);
-    return (exponent - MIN_EXPONENT) * this.subBuckets + sub;
+    return bucketIndexOf(value, this.subBucketBits);
   }
 
   private lowerBoundOf(index: number): number {
-    const exponent = Math.floor(index / this.subBuckets) + MIN_EXPONENT;
-    const sub = index % this.subBuckets;
-    return Math.pow(2, exponent) * (1 + sub / this.subBuckets);
+    return bucketLowerBound(index, this.subBucketBits);
   }
 
   private midpointOf(index: number): number {
-    return 0.5 * (this.lowerBoundOf(index) + this.lowerBoundOf(index + 1));
+    return bucketMidpoint(index, this.subBucketBits);
   }
 }
