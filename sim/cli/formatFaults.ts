@@ -34,16 +34,3 @@ function faultCountLines(result: RunResult): string[] {
   if (f.recoveryRefused > 0) lines.push(`recovery refused a damaged log in ${f.recoveryRefused} replication${f.recoveryRefused === 1 ? '' : 's'}: the broker stayed down`);
   return lines;
 }
-
-/** Extra rows for `qlab compare`: confirm latency, faults fired/scheduled and what confirmed losses are due to — only when some run has them. */
-export function compareFaultRows(results: RunResult[]): string[][] {
-  const rows: string[][] = [];
-  if (results.some((r) => r.summary.confirmLatency !== undefined)) rows.push(['confirm p99', ...results.map((r) => duration(r.summary.confirmLatency?.p99.mean))]);
-  if (results.some((r) => r.publishers !== undefined)) rows.push(['duplicated (publishers)', ...results.map((r) => (r.publishers ? num(r.publishers.duplicated) : '—'))]);
-  if (results.some((r) => r.faults !== undefined)) {
-    const total = (r: RunResult) => Object.values(r.faults?.byKind ?? {}).reduce((t, c) => ({ fired: t.fired + c.fired, scheduled: t.scheduled + c.scheduled }), { fired: 0, scheduled: 0 });
-    rows.push(['faults fired/scheduled', ...results.map((r) => (r.faults ? `${total(r).fired}/${total(r).scheduled}` : '—'))]);
-    rows.push(['loss due to', ...results.map((r) => r.faults?.lossDueTo.join(', ') || '—')]);
-  }
-  return rows;
-}
