@@ -2,7 +2,7 @@ import type { Clock, TimerId } from '../clock.ts';
 import type { Storage } from '../storage.ts';
 import { RecordType, RecordWriter, SEGMENT_HEADER_BYTES, segmentFileName, type LogRecord, type Topology } from './records.ts';
 import { SegmentCreator } from './segmentCreator.ts';
-import type { LogPolicy, SegmentState } from './logPolicy.ts';
+import { syncStep, type LogPolicy, type SegmentState } from './logPolicy.ts';
 
 const COMMIT: LogRecord = { type: RecordType.Commit };
 const CLOSE: LogRecord = { type: RecordType.Close };
@@ -279,27 +279,22 @@ export class MessageLog {
 
   private syncAsPolicySays(): void {
     if (this.stopped || this.failure !== null || this.handedSeq <= this.lastSyncIssuedSeq) return;
-    const file = this.lastHandedFile;
-    const forced = this.forcedSyncSeq > this.syncedSeq;
-    if (this.policy.fsync === 'always' || forced) {
-      if (this.syncsInFlight === 0) this.issueSync(file);
-    } else if (this.policy.fsync === 'batch') {
-      const groupFull = this.handedSeq - this.lastSyncIssuedSeq >= this.policy.batchRecords;
-      // Idle with a confirm waiting: everything handed over is written and nothing waits to be.
-      // Waiting out batchMs then only delays confirms nobody adds to (a publisher with a window of
-      // unconfirmed messages waits for exactly these), which made batch slower than always at
-      // 128-256 in flight. Records nobody waits for (acks, settles) keep the batch timer.
-      const idle = this.waiters.length > 0 && !this.writing && this.queuedWrites.length === 0 && this.writtenSeq >= this.handedSeq;
-      if ((groupFull || idle) && this.syncsInFlight === 0) {
-        if (this.batchTimer !== -1) this.clock.cancelTimer(this.batchTimer);
+    const step = syncStep(this.policy, {
+      unsyncedRecords: this.handedSeq - this.lastSyncIssuedSeq,
+      forced: this.forcedSyncSeq > this.syncedSeq,
+      syncsInFlight: this.syncsInFlight,
+      idleWithConfirmWaiting: this.waiters.length > 0 && !this.writing && this.queuedWrites.length === 0 && this.writtenSeq >= this.handedSeq,
+    });
+    if (step === 'sync') this.issueSync(this.lastHandedFile);
+    else if (step === 'sync-group') {
+      if (this.batchTimer !== -1) this.clock.cancelTimer(this.batchTimer);
+      this.batchTimer = -1;
+      this.issueSync(this.lastHandedFile);
+    } else if (step === 'arm-batch-timer' && this.batchTimer === -1) {
+      this.batchTimer = this.clock.setTimer(this.clock.now() + this.policy.batchMs, () => {
         this.batchTimer = -1;
-        this.issueSync(file);
-      } else if (this.batchTimer === -1) {
-        this.batchTimer = this.clock.setTimer(this.clock.now() + this.policy.batchMs, () => {
-          this.batchTimer = -1;
-          if (this.handedSeq > this.lastSyncIssuedSeq) this.issueSync(this.lastHandedFile);
-        });
-      }
+        if (this.handedSeq > this.lastSyncIssuedSeq) this.issueSync(this.lastHandedFile);
+      });
     }
   }
 
