@@ -7,6 +7,7 @@ import { calibrateDisk } from '../calibrate/diskCalibration.ts';
 
 const HELP = `qlab calibrate disk [--dir D] [--samples N] [--out file] [--json]
 qlab calibrate rabbitmq --amqp-url amqp://127.0.0.1:5672 [--out file] [--json]
+qlab calibrate postgres --url postgres://… | --throwaway-cluster [--out file] [--json]   (qlab calibrate postgres --help)
 
 disk: measures this machine's disk as the engine uses it (FileStorage: O_APPEND writes, fdatasync):
 append latency, fdatasync latency, read latency and sequential read throughput, and writes a
@@ -18,6 +19,7 @@ file to qlab gap --disk-calibration.
 `;
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'postgres') return (await import('./calibratePostgresCommand.ts')).run(argv.slice(1));
   const { values, positionals } = parseCommandArgs('calibrate', argv, {
     dir: { type: 'string' },
     samples: { type: 'string' },

@@ -7,3 +7,7 @@ export { PostgresBackend, type PostgresBackendOptions } from './postgresBackend.
 export { PostgresStoreError, redactUrl, connectPostgres, type PostgresFailure } from './connection.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { openPostgresBackend } from './openBackend.ts';
+export { startTestCluster, findPostgresBin, postgresUnavailableReason, type TestCluster } from './testCluster.ts';
+// The contract the backend implements, for callers outside engine/ (sim/ may import only public entries).
+export type { TxBackend, TxOp, CommittedState, CommitDurability } from '../../durable/txStore/backend.ts';
+export { RecordType } from '../../durable/records.ts';
