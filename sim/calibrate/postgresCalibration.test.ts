@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectPostgres, startTestCluster, type TestCluster } from '../../engine/adapters/postgres/index.ts';
-import { postgresTestsCanRun } from '../../engine/adapters/postgres/postgresTestGate.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectPostgres } from '../../engine/adapters/postgres/index.ts';
+import { postgresTestsCanRun, useTestCluster } from '../../engine/adapters/postgres/postgresTestGate.ts';
 import { main } from '../cli/main.ts';
 import { calibratePostgres, linearFit } from './postgresCalibration.ts';
 
@@ -38,13 +38,7 @@ describe('qlab calibrate postgres, bad input', () => {
 const RUN = postgresTestsCanRun('the PostgreSQL calibration test');
 
 describe.runIf(RUN)('calibratePostgres on a throwaway cluster', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startTestCluster();
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-  }, 60_000);
+  const cluster = useTestCluster();
 
   it('measures every durability and group size asked for, and leaves no schema behind', async () => {
     const c = await calibratePostgres({ url: cluster.url, samples: 12, groupSizes: [1, 5], messageBytes: 10 });

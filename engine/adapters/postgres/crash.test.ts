@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { closeBackend, commitOps, declareQueue, enqueue, message } from './backendConformance.ts';
 import { connectPostgres } from './connection.ts';
 import { openPostgresBackend } from './index.ts';
-import { postgresTestsCanRun } from './postgresTestGate.ts';
-import { startTestCluster, type TestCluster } from './testCluster.ts';
+import { postgresTestsCanRun, useTestCluster } from './postgresTestGate.ts';
 
 const RUN = postgresTestsCanRun('the PostgreSQL store crash tests');
 const CHILD = fileURLToPath(new URL('./fixtures/commitUntilKilled.ts', import.meta.url));
@@ -32,17 +31,11 @@ function readEvents(file: string): Generation {
 }
 
 describe.runIf(RUN)('the PostgreSQL store under crashes', () => {
-  let cluster: TestCluster;
+  // A long WAL writer delay: asynchronous commits stay unflushed long enough for a database
+  // crash to find some (the default 200 ms makes the window, not the semantics, smaller).
+  const cluster = useTestCluster({ settings: { wal_writer_delay: "'10s'" } });
   const eventsDir = mkdtempSync(join(tmpdir(), 'qlab-pg-crash-events-'));
-  beforeAll(async () => {
-    // A long WAL writer delay: asynchronous commits stay unflushed long enough for a database
-    // crash to find some (the default 200 ms makes the window, not the semantics, smaller).
-    cluster = await startTestCluster({ settings: { wal_writer_delay: "'10s'" } });
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-    rmSync(eventsDir, { recursive: true, force: true });
-  }, 60_000);
+  afterAll(() => rmSync(eventsDir, { recursive: true, force: true }));
 
   async function freshSchema(name: string): Promise<string> {
     const admin = await connectPostgres(cluster.url);

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { closeBackend, commitOps, declareQueue, deliver, enqueue, message, openBackend, txBackendConformance } from './backendConformance.ts';
 import { connectPostgres, PostgresStoreError } from './connection.ts';
 import { openPostgresBackend, PostgresBackend, type PostgresBackendOptions } from './index.ts';
-import { postgresTestsCanRun } from './postgresTestGate.ts';
-import { startTestCluster, type TestCluster } from './testCluster.ts';
+import { postgresTestsCanRun, useTestCluster } from './postgresTestGate.ts';
 
 const RUN = postgresTestsCanRun('the PostgreSQL store conformance tests');
 
 describe.runIf(RUN)('PostgresBackend on a throwaway cluster', () => {
-  let cluster: TestCluster;
+  const cluster = useTestCluster();
   let schemas = 0;
-  beforeAll(async () => {
-    cluster = await startTestCluster();
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-  }, 60_000);
 
   /** A fresh schema per test: a new empty store on the same cluster. */
   async function freshSchema(): Promise<string> {
@@ -68,6 +61,18 @@ describe.runIf(RUN)('PostgresBackend on a throwaway cluster', () => {
     await closeBackend(backend);
     const again = await openPostgresBackend({ url: cluster.url, schema, lockWaitMs: 300 });
     await closeBackend(again.backend);
+  }, 60_000);
+
+  it('abandon() ends the session at once: a restarted broker takes the store without waiting', async () => {
+    const schema = await freshSchema();
+    const { backend } = await openPostgresBackend({ url: cluster.url, schema });
+    await commitOps(backend, [declareQueue('q'), enqueue(message(1, 'q'))]);
+    backend.commit([enqueue(message(2, 'q'))], () => {});
+    backend.abandon();
+    // A session left open would keep the advisory lock, and this open would fail after 2 s.
+    const { backend: restarted, state } = await openPostgresBackend({ url: cluster.url, schema, lockWaitMs: 2_000 });
+    expect(state.messages.map((m) => m.logId).slice(0, 1)).toEqual([1]);
+    await closeBackend(restarted);
   }, 60_000);
 
   it('the broker session runs with synchronous_commit as the durability setting says, fsync on', async () => {

@@ -1,20 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectPostgres } from './connection.ts';
-import { postgresTestsCanRun } from './postgresTestGate.ts';
-import { startTestCluster, type TestCluster } from './testCluster.ts';
+import { postgresTestsCanRun, useTestCluster } from './postgresTestGate.ts';
+import { startTestCluster } from './testCluster.ts';
 
 const RUN = postgresTestsCanRun('the throwaway PostgreSQL cluster tests');
 
 describe.runIf(RUN)('a throwaway PostgreSQL cluster', () => {
-  let cluster: TestCluster;
-  beforeAll(async () => {
-    cluster = await startTestCluster();
-  }, 180_000);
-  afterAll(async () => {
-    await cluster?.destroy();
-  }, 60_000);
+  const cluster = useTestCluster();
 
   it('listens on loopback with fsync on and survives an immediate shutdown (a database crash)', async () => {
     const client = await connectPostgres(cluster.url);
