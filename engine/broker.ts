@@ -183,8 +183,8 @@ export class Broker {
     return this.consumers.get(queue, options.autoAck === true);
   }
 
-  ack(deliveryTag: number, options: { multiple?: boolean } = {}): void {
-    this.settlement.ack(deliveryTag, options.multiple === true);
+  ack(deliveryTag: number, options?: { multiple?: boolean }): void {
+    this.settlement.ack(deliveryTag, options?.multiple === true);
   }
 
   /** Negative acknowledgement: requeue (default, through the queue's retry policy if any) or dead-letter as `rejected`. */

@@ -26,14 +26,19 @@ export class Settlement {
   ack(deliveryTag: number, multiple: boolean): void {
     const { core } = this;
     core.checkOpen();
-    for (const record of this.settleable(deliveryTag, multiple, 'ack')) {
-      core.forgetUnacked(record);
-      core.retire(record.message);
-      core.observer?.acked?.(record.queue.name, record.message.properties, core.clock.now());
-      core.depthChanged(record.queue);
-      this.dispatcher.request(record.queue);
-    }
+    // A single ack (nearly every one) settles its record without building a list of one.
+    if (!multiple) this.ackOne(this.unackedRecord(deliveryTag, 'ack'));
+    else for (const record of this.settleable(deliveryTag, true, 'ack')) this.ackOne(record);
     this.dispatcher.run();
+  }
+
+  private ackOne(record: QueueDelivery): void {
+    const { core } = this;
+    core.forgetUnacked(record);
+    core.retire(record.message);
+    core.observer?.acked?.(record.queue.name, record.message.properties, core.clock.now());
+    core.depthChanged(record.queue);
+    this.dispatcher.request(record.queue);
   }
 
   /** nack (multiple or not) and reject: requeue (through the queue's retry policy if any) or dead-letter as `rejected`. */
@@ -107,11 +112,7 @@ export class Settlement {
 
   /** The unacked deliveries a settle call covers; throws (changing nothing) for a bad tag. */
   private settleable(deliveryTag: number, multiple: boolean, operation: string): QueueDelivery[] {
-    if (!Number.isSafeInteger(deliveryTag) || deliveryTag < 1) {
-      throw new EngineError('INVALID_ARGUMENT', `${operation}: delivery tag must be a whole number ≥ 1, got ${deliveryTag}`);
-    }
-    const record = this.core.unacked.get(deliveryTag);
-    if (record === undefined) throw new EngineError('PRECONDITION_FAILED', `${operation}: unknown delivery tag ${deliveryTag}`);
+    const record = this.unackedRecord(deliveryTag, operation);
     if (!multiple) return [record];
     const records: QueueDelivery[] = [];
     const deque = record.channel.unacked;
@@ -121,5 +122,15 @@ export class Settlement {
       if (!r.settled) records.push(r);
     }
     return records;
+  }
+
+  /** The unacked delivery under `deliveryTag`; throws (changing nothing) for a bad tag. */
+  private unackedRecord(deliveryTag: number, operation: string): QueueDelivery {
+    if (!Number.isSafeInteger(deliveryTag) || deliveryTag < 1) {
+      throw new EngineError('INVALID_ARGUMENT', `${operation}: delivery tag must be a whole number ≥ 1, got ${deliveryTag}`);
+    }
+    const record = this.core.unacked.get(deliveryTag);
+    if (record === undefined) throw new EngineError('PRECONDITION_FAILED', `${operation}: unknown delivery tag ${deliveryTag}`);
+    return record;
   }
 }

@@ -16,6 +16,18 @@ import type { Clock, TimerId } from '../../engine/clock.ts';
 const SLOT_LIMIT = 1 << 24;
 const GENERATION_LIMIT = 1 << 29; // SLOT_LIMIT * GENERATION_LIMIT stays below 2^53
 
+/**
+ * Who a timer belongs to (a connection's or a process's Lifetime, sim/run/lifetime.ts). The loop keeps
+ * the owner beside the callback, so an owned timer costs no wrapper closure and no per-owner map:
+ * the owner's timers are found by a scan of the slots when it ends, which is rare.
+ */
+export interface TimerOwner {
+  /** False once the owner's life ended; a timer of its that still fires is then reported to staleTimerFired. */
+  readonly alive: boolean;
+  /** Called (instead of the callback) when a timer fires after its owner ended; expected to throw. */
+  staleTimerFired(): void;
+}
+
 export type StopReason = 'until' | 'maxEvents' | 'stopWhen' | 'empty';
 
 export interface RunLimits {
@@ -39,6 +51,9 @@ export class EventLoop implements Clock {
   private staleEntries = 0;
 
   private callbacks: ((() => void) | undefined)[];
+  private owners: (TimerOwner | undefined)[];
+  /** What cancelling an owned timer undoes (e.g. a message no longer on the wire), when anything. */
+  private onCancels: ((() => void) | null | undefined)[];
   private slotSeq: Float64Array;
   private slotGeneration: Uint32Array;
   private freeSlots: Int32Array;
@@ -52,6 +67,8 @@ export class EventLoop implements Clock {
     this.heapSeq = new Float64Array(capacity);
     this.heapSlot = new Int32Array(capacity);
     this.callbacks = new Array(capacity).fill(undefined);
+    this.owners = new Array(capacity).fill(undefined);
+    this.onCancels = new Array(capacity).fill(undefined);
     this.slotSeq = new Float64Array(capacity).fill(-1);
     this.slotGeneration = new Uint32Array(capacity);
     this.freeSlots = new Int32Array(capacity);
@@ -84,7 +101,8 @@ export class EventLoop implements Clock {
     return this.heapSize > 0 ? this.heapTime[0] : undefined;
   }
 
-  setTimer(atMs: number, callback: () => void): TimerId {
+  /** Schedules `callback` at `atMs`; an `owner` makes it one of the owner's timers (see cancelOwned). */
+  setTimer(atMs: number, callback: () => void, owner?: TimerOwner, onCancel: (() => void) | null = null): TimerId {
     if (Number.isNaN(atMs) || atMs === Infinity) {
       throw new RangeError(`cannot schedule an event at ${atMs} ms (clock at ${this.nowMs} ms)`);
     }
@@ -94,6 +112,10 @@ export class EventLoop implements Clock {
     const slot = this.freeSlots[--this.freeCount]!;
     const seq = this.nextSeq++;
     this.callbacks[slot] = callback;
+    if (owner !== undefined) {
+      this.owners[slot] = owner;
+      this.onCancels[slot] = onCancel;
+    }
     this.slotSeq[slot] = seq;
     if (this.heapSize === this.heapTime.length) this.growHeap();
     this.siftUp(this.heapSize++, atMs, seq, slot);
@@ -106,9 +128,45 @@ export class EventLoop implements Clock {
   }
 
   cancelTimer(id: TimerId): void {
+    const slot = this.liveSlotOf(id);
+    if (slot >= 0) this.cancelSlot(slot);
+  }
+
+  /** Whether `id` is a pending timer of `owner`. */
+  isOwnedBy(id: TimerId, owner: TimerOwner): boolean {
+    const slot = this.liveSlotOf(id);
+    return slot >= 0 && this.owners[slot] === owner;
+  }
+
+  /** Pending timers of `owner` (a scan: for diagnostics and tests). */
+  ownedCount(owner: TimerOwner): number {
+    return this.ownedSlots(owner).length;
+  }
+
+  /** Cancels every pending timer of `owner`, in the order they were set, running each one's onCancel. */
+  cancelOwned(owner: TimerOwner): void {
+    for (const slot of this.ownedSlots(owner)) {
+      const onCancel = this.onCancels[slot];
+      this.cancelSlot(slot);
+      onCancel?.();
+    }
+  }
+
+  private ownedSlots(owner: TimerOwner): number[] {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.slotSeq.length; slot++) if (this.owners[slot] === owner && this.slotSeq[slot]! >= 0) slots.push(slot);
+    return slots.sort((a, b) => this.slotSeq[a]! - this.slotSeq[b]!);
+  }
+
+  /** The slot of a pending timer id, or −1 (fired, cancelled, or the slot reused since). */
+  private liveSlotOf(id: TimerId): number {
     const slot = id % SLOT_LIMIT;
     const generation = (id - slot) / SLOT_LIMIT;
-    if (slot >= this.slotSeq.length || this.slotGeneration[slot] !== generation || this.slotSeq[slot]! < 0) return;
+    if (slot >= this.slotSeq.length || this.slotGeneration[slot] !== generation || this.slotSeq[slot]! < 0) return -1;
+    return slot;
+  }
+
+  private cancelSlot(slot: number): void {
     this.releaseSlot(slot);
     this.staleEntries++;
     if (this.staleEntries > 64 && this.staleEntries * 2 > this.heapSize) this.compact();
@@ -155,10 +213,12 @@ export class EventLoop implements Clock {
       if (time > untilMs) break;
       this.removeTop();
       const callback = this.callbacks[slot]!;
+      const owner = this.owners[slot];
       this.releaseSlot(slot);
       this.nowMs = time;
       this.executed++;
       ran++;
+      if (owner !== undefined && !owner.alive) owner.staleTimerFired();
       callback();
       if (stopWhen !== undefined && stopWhen()) {
         this.stoppedByCondition = true;
@@ -177,6 +237,8 @@ export class EventLoop implements Clock {
 
   private releaseSlot(slot: number): void {
     this.callbacks[slot] = undefined;
+    this.owners[slot] = undefined;
+    this.onCancels[slot] = undefined;
     this.slotSeq[slot] = -1;
     this.slotGeneration[slot] = (this.slotGeneration[slot]! + 1) % GENERATION_LIMIT;
     this.freeSlots[this.freeCount++] = slot;
@@ -298,7 +360,11 @@ export class EventLoop implements Clock {
     this.freeSlots = new Int32Array(capacity);
     for (let i = 0; i < capacity - old; i++) this.freeSlots[i] = capacity - 1 - i;
     this.freeCount = capacity - old;
-    for (let i = old; i < capacity; i++) this.callbacks.push(undefined);
+    for (let i = old; i < capacity; i++) {
+      this.callbacks.push(undefined);
+      this.owners.push(undefined);
+      this.onCancels.push(undefined);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { TimerId } from '../../engine/clock.ts';
-import { EventLoop } from '../kernel/eventLoop.ts';
+import { EventLoop, type TimerOwner } from '../kernel/eventLoop.ts';
 
 const PRE_START_MS = 1e9;
 
@@ -53,13 +53,13 @@ export class WallClockLoop extends EventLoop {
     return this.setTimer(this.now() + delayMs, callback);
   }
 
-  override setTimer(atMs: number, callback: () => void): TimerId {
+  override setTimer(atMs: number, callback: () => void, owner?: TimerOwner, onCancel: (() => void) | null = null): TimerId {
     const dueMs = Math.max(atMs, this.now());
     const tally = callback.name === 'arrive' ? this.lateness.arrivals : this.lateness.otherTimers;
     const id = super.setTimer(dueMs, () => {
       tally.record(this.now() - dueMs);
       callback();
-    });
+    }, owner, onCancel);
     if (dueMs < this.wakeAtMs) this.wake?.();
     return id;
   }

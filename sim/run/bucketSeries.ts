@@ -11,6 +11,9 @@ export class BucketSeries {
   readonly count: Float64Array;
   private value = 0;
   private lastMs = 0;
+  /** The bucket advance() starts from when lastMs is `bucketAtMs` (set() has just computed it): one division per change, not two. */
+  private bucketAtMs = 0;
+  private bucketAtLast = 0;
 
   constructor(
     readonly endMs: number,
@@ -32,6 +35,8 @@ export class BucketSeries {
     this.value = value;
     const b = this.bucketOf(tMs);
     if (b < this.buckets && value > this.max[b]!) this.max[b] = value;
+    this.bucketAtMs = tMs;
+    this.bucketAtLast = Math.min(this.buckets - 1, b);
   }
 
   add(tMs: number, delta: number): void {
@@ -77,7 +82,7 @@ export class BucketSeries {
   private advance(tMs: number): void {
     const until = Math.min(tMs, this.endMs);
     if (until <= this.lastMs) return;
-    let b = Math.min(this.buckets - 1, this.bucketOf(this.lastMs));
+    let b = this.lastMs === this.bucketAtMs ? this.bucketAtLast : Math.min(this.buckets - 1, this.bucketOf(this.lastMs));
     while (this.lastMs < until && b < this.buckets) {
       const bucketEnd = b + 1 >= this.buckets ? this.endMs : (b + 1) * this.bucketMs;
       const stop = Math.min(until, bucketEnd);

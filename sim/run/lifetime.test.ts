@@ -44,4 +44,24 @@ describe('Lifetime: timers owned by one incarnation', () => {
     expect(fired).toEqual([2, 3]);
     expect(life.pendingTimers).toBe(0);
   });
+
+  it('end() undoes its timers in the order they were set and leaves other lifetimes and plain timers alone', () => {
+    const loop = new EventLoop();
+    const a = new Lifetime(loop, 'a', 1);
+    const b = new Lifetime(loop, 'b', 1);
+    const undone: string[] = [];
+    const fired: string[] = [];
+    a.after(30, () => fired.push('a30'), () => undone.push('a30'));
+    b.after(5, () => fired.push('b5'), () => undone.push('b5'));
+    a.after(10, () => fired.push('a10'), () => undone.push('a10'));
+    loop.after(20, () => fired.push('plain20'));
+    const cancelled = a.after(40, () => fired.push('a40'), () => undone.push('a40'));
+    a.cancelTimer(cancelled);
+    b.cancelTimer(a.after(50, () => fired.push('a50'), () => undone.push('a50'))); // not b's: still a's at end()
+    a.end();
+    loop.run();
+    expect(undone).toEqual(['a30', 'a10', 'a50']);
+    expect(fired).toEqual(['b5', 'plain20']);
+    expect(a.pendingTimers).toBe(0);
+  });
 });

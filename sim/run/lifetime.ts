@@ -1,5 +1,5 @@
 import type { Clock, TimerId } from '../../engine/clock.ts';
-import type { EventLoop } from '../kernel/eventLoop.ts';
+import type { EventLoop, TimerOwner } from '../kernel/eventLoop.ts';
 import { SimulationInvariantError } from './invariantError.ts';
 
 /**
@@ -11,11 +11,13 @@ import { SimulationInvariantError } from './invariantError.ts';
  *
  * It is also a Clock, so an engine broker can be given one: `kill()` must stop all its timers, and
  * any that fires after the broker died is caught the same way.
+ *
+ * The loop itself records which timers are whose (and what cancelling each undoes), so a timer of a
+ * Lifetime costs no wrapper closure and no map entry: per-message service and wire timers are the
+ * simulator's hottest path.
  */
-export class Lifetime implements Clock {
+export class Lifetime implements Clock, TimerOwner {
   private ended = false;
-  /** Pending timers and what cancelling each undoes (e.g. a message no longer on the wire). */
-  private readonly pending = new Map<TimerId, (() => void) | null>();
 
   constructor(
     private readonly loop: EventLoop,
@@ -29,7 +31,11 @@ export class Lifetime implements Clock {
   }
 
   get pendingTimers(): number {
-    return this.pending.size;
+    return this.loop.ownedCount(this);
+  }
+
+  staleTimerFired(): void {
+    throw new SimulationInvariantError(`stale timer: a timer set by ${this.owner} fired after it ended`, this.seed, this.loop.now());
   }
 
   now(): number {
@@ -37,13 +43,7 @@ export class Lifetime implements Clock {
   }
 
   setTimer(atMs: number, callback: () => void, onCancel: (() => void) | null = null): TimerId {
-    const id = this.loop.setTimer(atMs, () => {
-      this.pending.delete(id);
-      if (this.ended) throw new SimulationInvariantError(`stale timer: a timer set by ${this.owner} fired after it ended`, this.seed, this.loop.now());
-      callback();
-    });
-    this.pending.set(id, onCancel);
-    return id;
+    return this.loop.setTimer(atMs, callback, this, onCancel);
   }
 
   after(delayMs: number, callback: () => void, onCancel: (() => void) | null = null): TimerId {
@@ -51,18 +51,13 @@ export class Lifetime implements Clock {
   }
 
   cancelTimer(id: TimerId): void {
-    if (!this.pending.delete(id)) return;
-    this.loop.cancelTimer(id);
+    if (this.loop.isOwnedBy(id, this)) this.loop.cancelTimer(id);
   }
 
   /** Ends this life, cancelling every timer it still has pending (running their `onCancel`). */
   end(): void {
     this.ended = true;
-    for (const [id, onCancel] of this.pending) {
-      this.loop.cancelTimer(id);
-      onCancel?.();
-    }
-    this.pending.clear();
+    this.loop.cancelOwned(this);
   }
 
   /**

@@ -19,6 +19,12 @@ const REASONS: readonly DeathReason[] = ['rejected', 'expired', 'maxlen', 'deliv
  */
 export class Tracker extends TrackerRows implements BrokerObserver {
   readonly queueIndex = new Map<string, number>();
+  /** The last queue name looked up and its index: most runs have one queue, and every observer call names it. */
+  private lastQueueName: string | undefined;
+  private lastQueue = -1;
+  /** The last delivery the broker reported and its copy: the consumer receiving it asks again at once. */
+  private lastDelivery: Delivery | undefined;
+  private lastDeliveryCopy = -1;
   private readonly ready: Float64Array;
   private readonly held: Float64Array;
   private totalReady = 0;
@@ -121,9 +127,20 @@ export class Tracker extends TrackerRows implements BrokerObserver {
 
   /** The copy a delivery is of, or −1 (a delivery of something never published). */
   copyOf(delivery: Delivery): number {
+    if (delivery === this.lastDelivery) return this.lastDeliveryCopy;
     const id = delivery.properties[ID_PROPERTY];
-    const queue = this.queueIndex.get(delivery.queue);
+    const queue = this.indexOfQueue(delivery.queue);
     return typeof id === 'number' && queue !== undefined ? this.findCopy(id, queue) : -1;
+  }
+
+  /** The index of a queue by name (undefined: not one of the scenario's). */
+  indexOfQueue(name: string): number | undefined {
+    if (name === this.lastQueueName) return this.lastQueue;
+    const q = this.queueIndex.get(name);
+    if (q === undefined) return undefined;
+    this.lastQueueName = name;
+    this.lastQueue = q;
+    return q;
   }
 
   serviceStarted(copy: number, atMs: number): void {
@@ -196,7 +213,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
 
   enqueued(queue: string, properties: MessageProperties, atMs: number): void {
     const id = properties[ID_PROPERTY];
-    const q = this.queueIndex.get(queue);
+    const q = this.indexOfQueue(queue);
     if (typeof id !== 'number' || id >= this.messages || id < this.msgBase || q === undefined) {
       this.counts.unexpected++;
       return;
@@ -215,6 +232,8 @@ export class Tracker extends TrackerRows implements BrokerObserver {
     this.counts.deliveries++;
     if (delivery.redelivered) this.counts.redeliveries++;
     const copy = this.copyOf(delivery);
+    this.lastDelivery = delivery;
+    this.lastDeliveryCopy = copy;
     if (copy < 0) {
       this.counts.unexpected++;
       return;
@@ -246,7 +265,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
   }
 
   depthChanged(queue: string, ready: number, unacked: number, delayed: number, atMs: number): void {
-    const q = this.queueIndex.get(queue);
+    const q = this.indexOfQueue(queue);
     if (q === undefined) return;
     if (ready < 0 || unacked < 0 || delayed < 0) {
       throw new SimulationInvariantError(`queue '${queue}' reports negative counts (${ready}, ${unacked}, ${delayed})`, this.seed, atMs);
@@ -262,7 +281,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
 
   recovered(queue: string, properties: MessageProperties): void {
     const id = properties[ID_PROPERTY];
-    const q = this.queueIndex.get(queue);
+    const q = this.indexOfQueue(queue);
     const copy = typeof id === 'number' && q !== undefined && id < this.messages ? this.findCopy(id, q) : -1;
     if (copy < 0) {
       this.counts.unexpected++;
@@ -278,7 +297,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
 
   private settle(queue: string, properties: MessageProperties, outcome: number): void {
     const id = properties[ID_PROPERTY];
-    const q = this.queueIndex.get(queue);
+    const q = this.indexOfQueue(queue);
     const copy = typeof id === 'number' && q !== undefined && id < this.messages ? this.findCopy(id, q) : -1;
     if (copy < 0) return;
     const r = this.row(copy);
