@@ -42,6 +42,11 @@ export class StreamTally {
     this.maxValue = Math.max(this.maxValue, other.maxValue);
   }
 
+  /** Bytes of recorded data held: the histogram's counts, or 8 per value kept ('exact'). */
+  get bytes(): number {
+    return this.histogram_ !== undefined ? this.histogram_.bytes : 8 * this.values!.length;
+  }
+
   get mean(): number {
     return this.n > 0 ? this.sum / this.n : NaN;
   }
