@@ -1,3 +1,4 @@
+import { ValueBuffer } from '../stats/valueBuffer.ts';
 import { HdrHistogram } from './hdrHistogram.ts';
 
 /**
@@ -13,12 +14,11 @@ export class Tally {
   private m2 = 0;
   private minValue = Infinity;
   private maxValue = -Infinity;
-  private values: Float64Array | undefined;
-  private sortedUpTo = -1;
+  private readonly values: ValueBuffer | undefined;
   private readonly histogram_: HdrHistogram | undefined;
 
   constructor(readonly mode: PercentileMode = 'exact') {
-    if (mode === 'exact') this.values = new Float64Array(1024);
+    if (mode === 'exact') this.values = new ValueBuffer(1024);
     else this.histogram_ = new HdrHistogram();
   }
 
@@ -39,13 +39,7 @@ export class Tally {
       this.histogram_.record(x);
       return;
     }
-    if (this.n > this.values!.length) {
-      const bigger = new Float64Array(this.values!.length * 2);
-      bigger.set(this.values!);
-      this.values = bigger;
-    }
-    this.values![this.n - 1] = x;
-    this.sortedUpTo = -1;
+    this.values!.push(x);
   }
 
   get count(): number {
@@ -65,11 +59,7 @@ export class Tally {
     if (this.histogram_ !== undefined) {
       this.histogram_.merge(other.histogram_!);
     } else {
-      const values = new Float64Array(Math.max(n, this.values!.length));
-      values.set(this.values!.subarray(0, this.n));
-      values.set(other.values!.subarray(0, other.n), this.n);
-      this.values = values;
-      this.sortedUpTo = -1;
+      this.values!.append(other.values!);
     }
     this.n = n;
   }
@@ -92,8 +82,7 @@ export class Tally {
     if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
     if (this.n === 0) return NaN;
     if (this.histogram_ !== undefined) return Math.min(this.maxValue, Math.max(this.minValue, this.histogram_.quantile(q)));
-    const sorted = this.sorted();
-    return sorted[Math.max(1, Math.ceil(q * this.n)) - 1]!;
+    return this.values!.nearestRank(q);
   }
 
   /** The distribution as histogram buckets (2^bits per power of two), for plotting. */
@@ -107,10 +96,6 @@ export class Tally {
   /** The recorded values in increasing order (exact mode only). */
   sorted(): Float64Array {
     if (this.values === undefined) throw new Error('sorted values are kept only in exact mode');
-    if (this.sortedUpTo !== this.n) {
-      this.values.subarray(0, this.n).sort();
-      this.sortedUpTo = this.n;
-    }
-    return this.values.subarray(0, this.n);
+    return this.values.sorted();
   }
 }

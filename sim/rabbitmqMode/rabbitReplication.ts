@@ -35,7 +35,7 @@ export async function runRabbitReplication(scenario: Scenario, seed: number, url
     const tracker = new Tracker(scenario.broker.queues.map((q) => q.name), seed, durationMs, buckets, priorityLimit(scenario) ?? 255);
     tracker.brokerStarted();
     const loop = new WallClockLoop(4096);
-    const side: RabbitSide = { loop, tracker, ledger: new PublisherLedger(), scenario, ready: new Map(), unacked: new Map(), pendingConfirms: 0 };
+    const side: RabbitSide = { loop, tracker, ledger: new PublisherLedger(tracker.samples), scenario, ready: new Map(), unacked: new Map(), pendingConfirms: 0 };
     let consumers = 0;
     for (const [i, spec] of scenario.consumers.entries()) {
       for (let k = 0; k < spec.count; k++, consumers++) await startRabbitConsumer(side, spec, await connection.createChannel(), streams.stream(`consumer/${spec.name ?? i}/${k}`));

@@ -63,7 +63,7 @@ export async function runRealReplication(scenario: Scenario, seed: number, optio
   scenario.consumers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) consumers.push(new SimConsumer(world, spec, `consumer/${spec.name ?? i}/${k}`, consumers.length));
   });
-  const ledger = new PublisherLedger();
+  const ledger = new PublisherLedger(tracker.samples);
   const producers: SimProducer[] = [];
   scenario.producers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));

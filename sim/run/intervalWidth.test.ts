@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { lag1Autocorrelation } from '../stats/batchMeans.ts';
+import { correlationInflation } from '../stats/sectioning.ts';
 import { normalQuantile } from '../stats/normal.ts';
 import { studentTQuantile } from '../stats/studentT.ts';
 import { randomStreams } from '../random/streams.ts';
@@ -66,7 +68,9 @@ describe('interval half-widths follow their known sampling distribution', () => 
       const xs = normals(9000 + e, 20).map((z) => 100 + 10 * z);
       const i = intervalOf('waitMeanMs', 'mean', oneRunOf(xs));
       if (i.ci95 === null || i.df !== 19) continue;
-      const h = (i.ci95[1] - i.ci95[0]) / 2;
+      // The chosen level's variance is inflated by (1 + φ)/(1 − φ), φ = max(0, lag-1) (sectioning.ts,
+      // Skart's correlation adjustment); undone here, what is left must be the plain t half-width.
+      const h = (i.ci95[1] - i.ci95[0]) / 2 / Math.sqrt(correlationInflation(lag1Autocorrelation(xs)));
       // Sectioning centres on the whole mean, which here equals the batch average: S is the usual one.
       u += 19 * ((h * Math.sqrt(20)) / (t * 10)) ** 2;
       m++;

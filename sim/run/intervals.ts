@@ -8,7 +8,7 @@ import type { HistogramBuckets, ReplicationResult } from './replication.ts';
  *   independent observation).
  * - `batch-sectioning`: one replication; batches of the measurement window whose size doubles until
  *   the lag-1 autocorrelation of the batch values passes (stats/sectioning.ts), interval centred
- *   on the whole-window value.
+ *   on the whole-window value, its variance widened by the remaining lag-1 correlation (Skart).
  * - `replications-exceedance` / `batch-exceedance` (quantiles): the point estimate θ̂ is the quantile
  *   of ALL observations (pooled over replications, or the whole window of one run). Each
  *   replication (batch) gives the share of its observations above θ̂; those shares are means, so

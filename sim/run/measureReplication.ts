@@ -53,12 +53,12 @@ export function measureReplication(
       : [];
   const windows = [window(fromBucket, buckets), ...batchWindows];
   const measured = measureWindows(tracker, tracker.samples, windows[0]!, batchWindows, run.consumers, run.classes);
-  if (ledger.confirmSentMs.length > 0) {
-    const latency = confirmLatencyMetrics(ledger, windows, scenario.output.percentiles);
+  if (ledger.confirms.count > 0) {
+    const latency = confirmLatencyMetrics(ledger.confirms, windows);
     measured.metrics.forEach((m, k) => Object.assign(m, latency[k]));
     // Each batch level too, so a single replication's interval for it comes from the same adaptive batches.
     measured.batchLevelWindows.forEach((levelWindows, level) => {
-      const levelLatency = confirmLatencyMetrics(ledger, levelWindows, scenario.output.percentiles);
+      const levelLatency = confirmLatencyMetrics(ledger.confirms, levelWindows);
       measured.batchLevels[level]!.forEach((m, k) => Object.assign(m, levelLatency[k]));
     });
   }

@@ -180,7 +180,7 @@ function simulateReplication(scenario: Scenario, seed: number, options: { record
     if (hasFleet(spec)) fleets.push(new Fleet(world, spec, group, durationMs));
   });
   const producers: SimProducer[] = [];
-  const ledger = new PublisherLedger();
+  const ledger = new PublisherLedger(tracker.samples);
   scenario.producers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) producers.push(new SimProducer(world, spec, `producer/${spec.name ?? i}/${k}`, durationMs, ledger));
   });

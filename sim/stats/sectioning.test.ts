@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomStreams } from '../random/streams.ts';
 import { tInterval } from './interval.ts';
-import { adaptiveSectioning, clipAtZero, sectioning } from './sectioning.ts';
+import { adaptiveSectioning, clipAtZero, correlationInflation, sectioning } from './sectioning.ts';
 
 describe('sectioning', () => {
   it('centred on the sections’ own mean, is exactly the t interval', () => {
@@ -47,6 +47,35 @@ describe('adaptive batches', () => {
     const e = adaptiveSectioning(xs.reduce((a, b) => a + b, 0) / xs.length, [batchesOf(xs, 20), batchesOf(xs, 10)]);
     expect(e.ci95).toBeNull();
     expect(e.declined).toMatch(/still correlated at 10 batches .*run longer/);
+  });
+
+  it('widen the chosen level by its remaining lag-1 correlation, (1 + φ)/(1 − φ) in variance, and never narrow it', () => {
+    // Batch values with lag-1 correlation 0.205, positive but inside the test's 0.287 at 20 batches.
+    const xs = [4.6, 5.3, 5.1, 5.0, 4.9, 5.2, 5.4, 5.0, 4.7, 4.8, 5.1, 5.3, 5.2, 4.9, 4.6, 4.8, 5.0, 5.2, 5.1, 4.9];
+    const e = adaptiveSectioning(5, [xs]);
+    const plain = sectioning(5, xs);
+    expect(e.lag1!).toBeGreaterThan(0);
+    expect(e.se! / plain.se!).toBeCloseTo(Math.sqrt((1 + e.lag1!) / (1 - e.lag1!)), 12);
+    expect((e.ci95![1] - e.ci95![0]) / (plain.ci95![1] - plain.ci95![0])).toBeCloseTo(e.se! / plain.se!, 12);
+    expect(correlationInflation(-0.3)).toBe(1);
+    expect(correlationInflation(0.2)).toBeCloseTo(1.5, 12);
+  });
+
+  it('cover an AR(1) mean (φ = 0.9, batches of 100–200 steps) at least as often as plain batches, and at ≥ 90 % over 400 seeds', () => {
+    let [inflated, plain, printed] = [0, 0, 0];
+    for (let seed = 0; seed < 400; seed++) {
+      const xs = ar1(0.9, 4000, 100 + seed);
+      const whole = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const e = adaptiveSectioning(whole, [batchesOf(xs, 20), batchesOf(xs, 10)]);
+      if (e.ci95 === null) continue;
+      printed++;
+      if (e.ci95[0] <= 0 && 0 <= e.ci95[1]) inflated++;
+      const p = sectioning(whole, e.sections === 20 ? batchesOf(xs, 20) : batchesOf(xs, 10));
+      if (p.ci95![0] <= 0 && 0 <= p.ci95![1]) plain++;
+    }
+    expect(printed).toBeGreaterThan(300);
+    expect(inflated).toBeGreaterThanOrEqual(plain);
+    expect(inflated / printed).toBeGreaterThanOrEqual(0.9);
   });
 
   it('clip lower ends at 0 and leave positive intervals alone', () => {

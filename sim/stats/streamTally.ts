@@ -1,4 +1,5 @@
 import { LogHistogram } from './logHistogram.ts';
+import { ValueBuffer } from './valueBuffer.ts';
 
 /**
  * Observations of one quantity in one time bucket, recorded as the run goes: count, sum, min, max,
@@ -11,11 +12,10 @@ export class StreamTally {
   private minValue = Infinity;
   private maxValue = -Infinity;
   private readonly histogram_: LogHistogram | undefined;
-  private values: Float64Array | undefined;
-  private sortedUpTo = -1;
+  private readonly values: ValueBuffer | undefined;
 
   constructor(readonly exact: boolean) {
-    if (exact) this.values = new Float64Array(16);
+    if (exact) this.values = new ValueBuffer(16);
     else this.histogram_ = new LogHistogram();
   }
 
@@ -28,30 +28,23 @@ export class StreamTally {
       this.histogram_.record(x < 0 ? 0 : x);
       return;
     }
-    if (this.n > this.values!.length) {
-      const bigger = new Float64Array(this.values!.length * 2);
-      bigger.set(this.values!);
-      this.values = bigger;
-    }
-    this.values![this.n - 1] = x;
-    this.sortedUpTo = -1;
+    this.values!.push(x);
   }
 
   merge(other: StreamTally): void {
     if (other.exact !== this.exact) throw new RangeError('can only merge tallies of the same mode');
     if (other.n === 0) return;
     if (this.histogram_ !== undefined) this.histogram_.merge(other.histogram_!);
-    else {
-      const values = new Float64Array(Math.max(this.n + other.n, 16));
-      values.set(this.values!.subarray(0, this.n));
-      values.set(other.values!.subarray(0, other.n), this.n);
-      this.values = values;
-      this.sortedUpTo = -1;
-    }
+    else this.values!.append(other.values!);
     this.n += other.n;
     this.sum += other.sum;
     this.minValue = Math.min(this.minValue, other.minValue);
     this.maxValue = Math.max(this.maxValue, other.maxValue);
+  }
+
+  /** Bytes of recorded data held: the histogram's counts, or 8 per value kept ('exact'). */
+  get bytes(): number {
+    return this.histogram_ !== undefined ? this.histogram_.bytes : 8 * this.values!.length;
   }
 
   get mean(): number {
@@ -65,37 +58,21 @@ export class StreamTally {
   quantile(q: number): number {
     if (this.n === 0) return NaN;
     if (this.histogram_ !== undefined) return Math.min(this.maxValue, Math.max(this.minValue, this.histogram_.quantile(q)));
-    return this.sorted()[Math.max(1, Math.ceil(q * this.n)) - 1]!;
+    return this.values!.nearestRank(q);
   }
 
   /** How many values exceed `threshold` (binned: values in buckets above the threshold's, see LogHistogram). */
   countAbove(threshold: number): number {
     if (Number.isNaN(threshold)) return 0;
     if (this.histogram_ !== undefined) return threshold >= this.maxValue ? 0 : this.histogram_.countAbove(threshold);
-    const sorted = this.sorted();
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! <= threshold) lo = mid + 1;
-      else hi = mid;
-    }
-    return sorted.length - lo;
+    return this.values!.countAbove(threshold);
   }
 
   /** The distribution as buckets (2^bits per power of two) for the report's charts. */
   histogram(bits = 5): { lo: number; hi: number; count: number }[] {
     if (this.histogram_ !== undefined) return this.histogram_.buckets(bits);
     const h = new LogHistogram();
-    for (const v of this.sorted()) h.record(Math.max(0, v));
+    for (const v of this.values!.sorted()) h.record(Math.max(0, v));
     return h.buckets(bits);
-  }
-
-  private sorted(): Float64Array {
-    if (this.sortedUpTo !== this.n) {
-      this.values = this.values!.subarray(0, this.n).sort();
-      this.sortedUpTo = this.n;
-    }
-    return this.values!;
   }
 }

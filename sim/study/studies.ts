@@ -1,10 +1,11 @@
 import { mg1Case, mm1Case, mmcCase, priorityCase, type CoverageCase } from './cases.ts';
 
 /**
- * The fast subset run in CI (`npm test`): M/M/1 on both paths (about 40 s on one core) and M/G/1 with
- * scv 4 on the replications path (about twice one M/M/1 case; its p99 reference takes seconds).
+ * The fast subset run in CI (`npm test`): M/M/1 on both paths (about 40 s on one core), M/G/1 with
+ * scv 4 and the 2-class priority queue on the replications path (each about twice one M/M/1 case;
+ * the M/G/1 p99 reference takes seconds, the priority one milliseconds: exact, by transform inversion).
  */
-export const FAST_CASES: CoverageCase[] = [mm1Case(0.5, 5000, 5), mm1Case(0.5, 20_000, 1), mg1Case(0.5, 4, 10_000, 5)];
+export const FAST_CASES: CoverageCase[] = [mm1Case(0.5, 5000, 5), mm1Case(0.5, 20_000, 1), mg1Case(0.5, 4, 10_000, 5), priorityCase(0.5, 0.3, 10_000, 5)];
 
 /** The full study (`npm run coverage-study`): every model on both paths, at the run lengths named. */
 export const FULL_CASES: CoverageCase[] = [

@@ -1,4 +1,5 @@
 import { ACKED, DEAD_LETTERED, IN_BROKER, type Tracker } from '../run/tracker.ts';
+import { ConfirmLatencyBuckets, type ConfirmGrid } from './confirmLatency.ts';
 
 /** Jepsen-style outcome of the logical messages of publishers with a confirm window (each possibly published several times). */
 export interface PublisherOutcome {
@@ -38,9 +39,13 @@ export interface PublisherOutcome {
 export class PublisherLedger {
   private readonly attempts: number[][] = [];
   readonly counts = { retries: 0, timeouts: 0, nacks: 0, unavailable: 0, abandoned: 0, droppedOnWire: 0, confirmsDropped: 0, deduplicated: 0 };
-  /** Per positive confirm received: when its publish was sent, and how long the confirm took. */
-  readonly confirmSentMs: number[] = [];
-  readonly confirmLatencyMs: number[] = [];
+  /** Positive confirms' latencies, binned by when their publish was sent (streaming: memory per bucket, not per confirm). */
+  readonly confirms: ConfirmLatencyBuckets;
+
+  /** `grid`: the run's time buckets (pass the tracker's `samples`). */
+  constructor(grid: ConfirmGrid) {
+    this.confirms = new ConfirmLatencyBuckets(grid);
+  }
 
   /** A new logical message whose first attempt is tracker message `id`; returns its index. */
   message(id: number): number {
@@ -54,8 +59,7 @@ export class PublisherLedger {
   }
 
   confirmed(sentMs: number, latencyMs: number): void {
-    this.confirmSentMs.push(sentMs);
-    this.confirmLatencyMs.push(latencyMs);
+    this.confirms.record(sentMs, latencyMs);
   }
 
   get windowed(): boolean {
