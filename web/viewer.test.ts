@@ -28,6 +28,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
   const oldReport = join(tmp, 'old.json');
   const crashRun = join(tmp, 'crash-prefetch.json');
   const unstableRun = join(tmp, 'unstable.json');
+  const autoAckRun = join(tmp, 'auto-ack-prefetch.json');
   const plan = join(tmp, 'sizing-plan.json');
   const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -37,13 +38,14 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     for (const [args, out] of [
       [['run', 'web/fixtures/crash-prefetch.json'], crashRun],
       [['run', 'web/fixtures/unstable.json'], unstableRun],
+      [['run', 'web/fixtures/auto-ack-prefetch.json'], autoAckRun],
       [['plan', 'web/fixtures/sizing.json', '--target', 'p99 wait < 100ms', '--vary', 'consumers'], plan],
     ] as const) {
       const { code, stderr } = runQlab([...args, '--workers', '1', '--out', out]);
       if (code !== 0) throw new Error(`qlab ${args.join(' ')} failed: ${stderr}`);
     }
     const dist = await ensureBuilt('app');
-    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, plan], 0));
+    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, autoAckRun, plan], 0));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1600 }, acceptDownloads: true });
   }, 300_000);
@@ -65,7 +67,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     await page.goto(url);
     await page.waitForSelector('body[data-rendered]');
     const rows = page.locator('tr.report-row');
-    expect(await rows.count()).toBe(8);
+    expect(await rows.count()).toBe(9);
     const mmc = rows.filter({ hasText: examples('mmc.json') });
     expect(await mmc.textContent()).toMatch(/run.*mmc.*\d{4}-\d\d-\d\d \d\d:\d\d.*throughput 2\.\d+\/s.*wait .* ms, p99 .* ms/);
     expect(await rows.filter({ hasText: 'unstable.json' }).textContent()).toMatch(/1 of 1 UNSTABLE/);
@@ -126,14 +128,32 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     expect(downs.length).toBe(2);
     expect(await page.locator('.chart-queue .plot rect.fault-window').count()).toBe(2);
     expect(await page.locator('.chart-queue .plot rect.warmup').count()).toBe(1);
-    // Messages held in consumer buffers are in the broker's unacked count but neither ready nor in service.
+    // Messages held in consumer buffers are in the broker's unacked count but neither ready nor in service; the simulation records them.
     const s = result.series;
     expect(s.inSystem.some((v: number, i: number) => v - s.queueLength[i] - s.busyConsumers[i] > 0.5)).toBe(true);
+    expect(s.inConsumerBuffers.some((v: number) => v > 0.5)).toBe(true);
     expect(await page.locator('.chart-queue path.area.layer-buffered').count()).toBe(1);
-    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/in consumer prefetch.*in service \(unacked\).*warm-up.*crash → recovered/);
+    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/ready in queue.*in consumer buffers.*in service.*warm-up.*crash → recovered/);
+    expect(await page.locator('.chart-queue .note').count()).toBe(0);
     expect(await page.locator('.chart-confirm g.row').count()).toBe(3);
     await expectCleanLayout();
     await shot('viewer-run-crashes.png');
+  });
+
+  it('auto-ack with prefetch 10: ready is flat at 0 while the chart shows the backlog in consumer buffers, as the simulation recorded it', async () => {
+    await open(autoAckRun);
+    const s = read(autoAckRun).runs[0].result.series;
+    expect(s.queueLength.every((v: number) => v === 0)).toBe(true);
+    expect(s.inConsumerBuffers.filter((v: number) => v > 0).length).toBeGreaterThan(s.tMs.length / 2);
+    const height = (layer: string) => page.locator(`.chart-queue svg:not(.context) path.area.${layer}`).evaluate((p) => (p as SVGPathElement).getBBox().height);
+    expect(await height('layer-ready')).toBe(0);
+    expect(await height('layer-buffered')).toBeGreaterThan(50);
+    expect(await height('layer-service')).toBeGreaterThan(5);
+    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/ready in queue.*in consumer buffers.*in service/);
+    // Recorded, so no caveat about auto-ack blindness.
+    expect(await page.locator('.chart-queue .note').count()).toBe(0);
+    await expectCleanLayout();
+    await shot('viewer-run-auto-ack.png');
   });
 
   it('an unstable run says UNSTABLE plainly before any number', async () => {

@@ -79,6 +79,18 @@ export function legend(f: Frame, items: { label: string; className: string; swat
   }
 }
 
+/** Rows the legend will wrap into, from estimated label widths (generous: the chart is sized before any text is laid out). */
+export function legendRows(labels: string[], widthPx: number): number {
+  let rows = 1;
+  let x = 0;
+  for (const label of labels) {
+    const w = 20 + label.length * 6.6;
+    if (x > 0 && x + w > widthPx) [rows, x] = [rows + 1, 0];
+    x += w + 14;
+  }
+  return rows;
+}
+
 /** Width of a text element; a rough estimate where layout is not available (no browser). */
 export function textWidth(node: SVGTextElement, text: string): number {
   try {

@@ -42,20 +42,31 @@ function faultWindows(run: Run): { fromSec: number; toSec: number; kind: string 
 function backlogPanel(parent: HTMLElement, run: Run): void {
   const split = backlogSplit(run);
   const section = panel(parent, 'Backlog over time', 'chart-queue');
+  const layers = [
+    { label: 'ready in queue', className: 'layer-ready', values: split.ready },
+    { label: 'in consumer buffers', className: 'layer-buffered', values: split.buffered },
+    { label: 'in service', className: 'layer-service', values: split.inService },
+  ];
+  // Rounding of the time averages leaves ~1e-6 where nothing else is held: only a real remainder gets a layer.
+  if (split.other.some((v) => v > 0.01)) layers.push({ label: 'other held (delayed, acks on the wire)', className: 'layer-other', values: split.other });
   timeSeriesChart(section, run.result.series.tMs, {
     title: 'Where messages wait',
     yLabel: 'messages',
-    layers: [
-      { label: 'ready in queue', className: 'layer-ready', values: split.ready },
-      { label: 'in consumer prefetch', className: 'layer-buffered', values: split.buffered },
-      { label: 'in service (unacked)', className: 'layer-service', values: split.inService },
-    ],
+    layers,
     theory: run.result.theory?.values.Lq != null ? { value: run.result.theory.values.Lq, label: 'theory Lq' } : null,
     warmupSec: (run.result.warmupMs[0] ?? 0) / 1000,
     windows: faultWindows(run),
   });
-  if (!split.complete) {
-    section.append(element('p', { class: 'note' }, 'Auto-ack: the broker forgets a message when it is delivered, so messages waiting in a consumer\u2019s prefetch buffer are in none of these series.'));
+  if (!split.recorded) {
+    section.append(
+      element(
+        'p',
+        { class: 'note' },
+        split.complete
+          ? 'This report does not record consumer buffers: they are derived from the broker\u2019s unacked count minus busy consumers.'
+          : 'This report does not record consumer buffers, and with auto-ack the broker forgets a message when it is delivered: messages waiting in a consumer\u2019s buffer are in none of these series.',
+      ),
+    );
   }
 }
 
