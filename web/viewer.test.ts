@@ -29,6 +29,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
   const crashRun = join(tmp, 'crash-prefetch.json');
   const unstableRun = join(tmp, 'unstable.json');
   const autoAckRun = join(tmp, 'auto-ack-prefetch.json');
+  const pipelineRun = join(tmp, 'pipeline.json');
   const plan = join(tmp, 'sizing-plan.json');
   const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -39,13 +40,14 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
       [['run', 'web/fixtures/crash-prefetch.json'], crashRun],
       [['run', 'web/fixtures/unstable.json'], unstableRun],
       [['run', 'web/fixtures/auto-ack-prefetch.json'], autoAckRun],
+      [['run', 'web/fixtures/pipeline.json'], pipelineRun],
       [['plan', 'web/fixtures/sizing.json', '--target', 'p99 wait < 100ms', '--vary', 'consumers'], plan],
     ] as const) {
       const { code, stderr } = runQlab([...args, '--workers', '1', '--out', out]);
       if (code !== 0) throw new Error(`qlab ${args.join(' ')} failed: ${stderr}`);
     }
     const dist = await ensureBuilt('app');
-    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, autoAckRun, plan], 0));
+    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, autoAckRun, pipelineRun, plan], 0));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1600 }, acceptDownloads: true });
   }, 300_000);
@@ -67,7 +69,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     await page.goto(url);
     await page.waitForSelector('body[data-rendered]');
     const rows = page.locator('tr.report-row');
-    expect(await rows.count()).toBe(9);
+    expect(await rows.count()).toBe(10);
     const mmc = rows.filter({ hasText: examples('mmc.json') });
     expect(await mmc.textContent()).toMatch(/run.*mmc.*\d{4}-\d\d-\d\d \d\d:\d\d.*throughput 2\.\d+\/s.*wait .* ms, p99 .* ms/);
     expect(await rows.filter({ hasText: 'unstable.json' }).textContent()).toMatch(/1 of 1 UNSTABLE/);
@@ -154,6 +156,37 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     expect(await page.locator('.chart-queue .note').count()).toBe(0);
     await expectCleanLayout();
     await shot('viewer-run-auto-ack.png');
+  });
+
+  it('a pipeline: the network graph of exchanges, queues and consumer groups with routing shares, per-stage utilisation and queue length', async () => {
+    await open(pipelineRun);
+    const stages = read(pipelineRun).runs[0].result.model.stages as { queue: string; utilization: { mean: number }; queueLength: { mean: number } }[];
+    const graph = page.locator('.model-network svg.network');
+    expect(await graph.count()).toBe(1);
+    // One box per producer group, exchange hop (producer + three forwarders), queue and consumer group.
+    expect(await graph.locator('g.node-producers').count()).toBe(1);
+    expect(await graph.locator('g.node-exchange').count()).toBe(4);
+    expect(await graph.locator('g.node-queue').count()).toBe(3);
+    expect(await graph.locator('g.node-consumers').count()).toBe(3);
+    const num = (v: number) => Number(v.toPrecision(3)).toLocaleString('en-US');
+    for (const s of stages) {
+      const queue = graph.locator('g.node-queue', { hasText: s.queue });
+      expect(await queue.textContent()).toContain(`Lq ${num(s.queueLength.mean)}`);
+    }
+    const enrich = stages.find((s) => s.queue === 'enrich')!;
+    const enrichGroup = graph.locator('g.node-consumers', { hasText: 'consumers[2] × 2' });
+    expect(await enrichGroup.textContent()).toContain(`ρ ${Number((enrich.utilization.mean * 100).toPrecision(3))} %`);
+    expect(await enrichGroup.textContent()).toContain('80 % done');
+    // The bar's length is the utilisation.
+    const [bar, track] = await Promise.all([enrichGroup.locator('rect.util-bar').getAttribute('width'), enrichGroup.locator('rect.util-track').getAttribute('width')]);
+    expect(Number(bar) / Number(track)).toBeCloseTo(enrich.utilization.mean, 3);
+    // Edges: producer → exchange → parse 75 % / bulk 25 %; parse → enrich 90 %; enrich → parse 20 % as a feedback edge.
+    expect(await graph.locator('.edge-label').allTextContents()).toEqual(expect.arrayContaining(['75 %', '25 %', '90 %', '20 %']));
+    expect(await graph.locator('g.edge.back').count()).toBe(1);
+    expect(await graph.locator('g.edge.back title').textContent()).toMatch(/key 'parse' → queue parse: 20 %/);
+    await expectCleanLayout();
+    await page.locator('.model-network').screenshot({ path: join(ARTIFACTS, 'viewer-network.png') });
+    await shot('viewer-run-pipeline.png');
   });
 
   it('an unstable run says UNSTABLE plainly before any number', async () => {
