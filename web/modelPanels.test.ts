@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQlab } from '../sim/cli/runQlab.ts';
 import { serveViewer } from '../sim/cli/viewServer.ts';
 import { ensureBuilt } from '../sim/cli/webBuild.ts';
+import { textLayoutProblems } from './layoutCheck.ts';
 
 // The report's model section in a real headless Chromium (skipped, as web/viewer.test.ts is, where none is installed).
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
@@ -58,5 +59,7 @@ describe.skipIf(CHROMIUM === undefined)('the viewer shows pipelines and fleets',
     expect(rows[3]).toMatch(/^end to end/);
     expect(await page.locator('.model-network caption').textContent()).toMatch(/consumer count changes/);
     expect(await page.locator('.model-fleet path.series-line').count()).toBe(1);
+    expect(await page.locator('.model-network svg.network g.node-queue').count()).toBe(2);
+    expect(await textLayoutProblems(page)).toEqual([]);
   }, 60_000);
 });
