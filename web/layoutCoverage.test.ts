@@ -33,6 +33,10 @@ describe.skipIf(CHROMIUM === undefined)('no text overlaps or leaves its chart, o
       if (r.code !== 0) throw new Error(`qlab run ${name}: ${r.stderr}`);
       reports.set(name, out);
     }
+    const sweep = join(tmp, 'md1-sweep.json');
+    const sw = runQlab(['sweep', 'scenarios/teaching/md1.json', '--param', 'producers[0].arrivals.ratePerSec=0.3,0.5,0.7', '--replications', '2', '--workers', '1', '--out', sweep], { timeoutMs: 240_000 });
+    if (sw.code !== 0) throw new Error(`qlab sweep md1: ${sw.stderr}`);
+    reports.set('md1-sweep', sweep);
     const tiny = join(tmp, 'tiny-gap.json');
     writeFileSync(
       tiny,
@@ -90,6 +94,24 @@ describe.skipIf(CHROMIUM === undefined)('no text overlaps or leaves its chart, o
     expect(await page.locator(panel).count()).toBeGreaterThan(0);
     expect(await textLayoutProblems(page)).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, `layout-${name}.png`), fullPage: true });
+  });
+
+  it('p99 theory: drawn and labelled exact for M/M/c, and where sim/theory has no percentile the chart says so', async () => {
+    await open(join('reports', 'examples', 'mmc.json'));
+    expect(await page.locator('.chart-wait .legend').textContent()).toContain('theory CDF, exact (M/M/c)');
+    for (const [name, model] of [['md1', 'M/D/1'], ['mg1', 'M/G/1'], ['priority', 'the priority queue'], ['mmck', 'M/M/c/K']] as const) {
+      await open(reports.get(name)!);
+      expect(await page.locator('.chart-wait .theory-cdf').count()).toBe(0);
+      expect(await page.locator('.chart-wait .legend text.theory-missing').textContent()).toBe(`no theory percentiles for ${model} (means only)`);
+    }
+    await open(reports.get('md1-sweep')!);
+    const chart = (title: string) => page.locator('.chart-sweep svg', { hasText: title });
+    expect(await chart('mean wait against').locator('.plot > .theory-line').count()).toBe(1);
+    expect(await chart('mean wait against').locator('.legend').textContent()).toContain('theory, exact');
+    expect(await chart('p99 wait against').locator('.plot > .theory-line').count()).toBe(0);
+    expect(await chart('p99 wait against').locator('.legend text.theory-missing').textContent()).toBe('no theory percentiles for M/D/1 (means only)');
+    expect(await textLayoutProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'layout-md1-sweep.png'), fullPage: true });
   });
 
   it('two reports side by side (the compare layout)', async () => {

@@ -113,6 +113,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     expect(await page.locator('.chart-wait rect.bar').count()).toBe(buckets.filter((b: { lo: number; hi: number }) => b.hi > 0 && b.lo <= cut).length);
     expect(await page.locator('.chart-wait .zero-share').textContent()).toMatch(/% did not wait at all/);
     expect(await page.locator('.chart-wait .theory-cdf').count()).toBe(1);
+    expect(await page.locator('.chart-wait .legend').textContent()).toContain('theory CDF, exact (M/M/c)');
     expect(await page.locator('.chart-wait .plot .percentile').count()).toBe(3);
     // Little's law: L and Lq against λW and λWq, each with its interval, and the check in words.
     expect(await page.locator('.chart-little g.row').count()).toBe(4);
@@ -210,6 +211,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
       expect(await chart.locator('.axis-secondary').textContent()).toContain('producers[0].arrivals.ratePerSec');
       expect(await chart.locator('.plot > .theory-line').count()).toBe(1);
     }
+    expect(await charts.nth(1).locator('.legend').textContent()).toContain('theory p99, exact (M/M/1)');
     await expectCleanLayout();
     await shot('viewer-sweep.png');
   });

@@ -1,6 +1,4 @@
 import type { Report } from '../../../sim/report/schema.ts';
-import { mmc } from '../../../sim/theory/mmc.ts';
-import { sojournTail } from '../../../sim/theory/waitingTime.ts';
 import { distributionChart } from '../charts/distributionChart.ts';
 import { intervalChart } from '../charts/intervalChart.ts';
 import { timeSeriesChart } from '../charts/timeSeries.ts';
@@ -8,23 +6,8 @@ import { agree, backlogSplit, littlesLaw, steadiness, type Run } from '../figure
 import { panel } from '../panel.ts';
 import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from '../panels.ts';
 import { renderModel } from '../modelPanels.ts';
+import { waitTheory } from '../waitTheory.ts';
 import { registerView } from './registry.ts';
-
-/** The theoretical CDFs of wait and sojourn where a closed form exists (M/M/1, M/M/c). */
-function theoryCdfs(run: Run): { wait: ((t: number) => number) | null; sojourn: ((t: number) => number) | null } {
-  const t = run.result.theory;
-  if (t === undefined || (t.model !== 'mm1' && t.model !== 'mmc')) return { wait: null, sojourn: null };
-  const lambda = t.inputs.lambda as number;
-  const mu = t.inputs.mu as number;
-  const c = (t.inputs.c as number | undefined) ?? 1;
-  const r = mmc(lambda, mu, c);
-  if (!r.stable) return { wait: null, sojourn: null };
-  const theta = c * mu - lambda;
-  return {
-    wait: (ms) => 1 - r.Pwait! * Math.exp((-theta * ms) / 1000),
-    sojourn: (ms) => 1 - sojournTail(ms / 1000, r.Pwait!, theta, mu),
-  };
-}
 
 /** A plain banner wherever a run has no steady state: its averages describe nothing. */
 export function unstableBanner(parent: HTMLElement, run: Run): void {
@@ -133,14 +116,14 @@ export function renderRun(parent: HTMLElement, report: Report, run: Run): void {
   backlogPanel(grid, run);
   littlePanel(grid, run);
   const s = run.result.summary;
-  const cdfs = theoryCdfs(run);
+  const theory = waitTheory(run);
   const marks = (d: typeof s.wait) => [
     { label: 'p50', value: d.p50.mean },
     { label: 'p90', value: d.p90.mean },
     { label: 'p99', value: d.p99.mean },
   ];
-  distributionChart(panel(grid, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), cdfs.wait);
-  distributionChart(panel(grid, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), cdfs.sojourn);
+  distributionChart(panel(grid, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), theory.waitCdf, theory.label);
+  distributionChart(panel(grid, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), theory.sojournCdf, theory.label);
   confirmPanel(grid, run);
   renderModel(run, (title, className) => panel(parent, title, className));
   const bottom = panel(parent, 'Accounting and run');
