@@ -65,4 +65,18 @@ describe('the pipeline as a graph', () => {
     expect(fan.notes.join(' ')).toMatch(/key 'nowhere' on exchange \(default\) reaches no queue/);
     expect(fan.nodes.find((n) => n.id === 'q:a')!.detail).toEqual(['no stage metrics']);
   });
+
+  it('an autoscaled group shows its range and no utilisation (its count changes; the stage\u2019s ρ is per its nominal count)', () => {
+    const s = Scenario.parse({
+      ...JSON.parse(readFileSync('web/fixtures/pipeline.json', 'utf8')),
+      consumers: [
+        { queue: 'parse', serviceTimeMs: { dist: 'exponential', mean: 100 } },
+        { queue: 'bulk', serviceTimeMs: { dist: 'exponential', mean: 100 }, autoscale: { min: 1, max: 4, targetBacklogPerConsumer: 1, intervalSec: 5, cooldownSec: 10 } },
+      ],
+    });
+    const node = networkOf(s, [stage('bulk', 1.54, 3)]).nodes.find((n) => n.id === 'c:1')!;
+    expect(node.label).toBe('consumers[1] × 1–4');
+    expect(node.detail[0]).toBe('ρ — (count varies)');
+    expect(node.utilisation).toBeUndefined();
+  });
 });

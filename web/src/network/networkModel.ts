@@ -1,6 +1,7 @@
 import { Exchange } from '../../../engine/routing/exchange.ts';
 import type { Scenario } from '../../../sim/scenario/schema.ts';
 import type { StageSummary } from '../../../sim/run/modelSummary.ts';
+import { hasFleet } from '../../../sim/workload/fleet.ts';
 
 export type NodeKind = 'producers' | 'exchange' | 'queue' | 'consumers';
 
@@ -101,9 +102,12 @@ export function networkOf(scenario: Scenario, stages: readonly StageSummary[]): 
       if (c.queue !== queue[k]) return;
       const stage = stageOf.get(c.queue);
       const forwarded = c.forward?.routes.reduce((s, r) => s + r.probability, 0) ?? 0;
-      const rho = stage?.utilization.mean;
-      const detail = [rho == null ? 'ρ —' : `ρ ${percent(rho)}`, forwarded > 1 - 1e-9 ? 'all forwarded' : `${percent(1 - forwarded)} done`];
-      const group = add({ id: `c:${i}`, kind: 'consumers', label: `consumers[${i}] × ${c.count}`, detail, column: q.column + 1, ...(stage?.utilization.mean != null ? { utilisation: stage.utilization.mean } : {}) });
+      // A fleet's count changes over time, and the stage's utilisation is per its nominal count: no ρ for it here.
+      const fleet = hasFleet(c);
+      const rho = fleet ? null : stage?.utilization.mean;
+      const detail = [fleet ? 'ρ — (count varies)' : rho == null ? 'ρ —' : `ρ ${percent(rho)}`, forwarded > 1 - 1e-9 ? 'all forwarded' : `${percent(1 - forwarded)} done`];
+      const count = c.autoscale !== undefined ? `${c.autoscale.min}–${c.autoscale.max}` : fleet ? 'varies' : String(c.count);
+      const group = add({ id: `c:${i}`, kind: 'consumers', label: `consumers[${i}] × ${count}`, detail, column: q.column + 1, ...(rho != null ? { utilisation: rho } : {}) });
       edges.push({ from: q.id, to: group.id, label: '', title: `queue ${c.queue} → consumers[${i}]`, back: false });
       if (c.forward !== undefined) reach(group, c.forward.exchange, c.forward.routes.map((r) => ({ key: r.routingKey, share: r.probability })), c.forward.messages);
     });
