@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -37,22 +37,8 @@ describe.skipIf(CHROMIUM === undefined)('no text overlaps or leaves its chart, o
     const sw = runQlab(['sweep', 'scenarios/teaching/md1.json', '--param', 'producers[0].arrivals.ratePerSec=0.3,0.5,0.7', '--replications', '2', '--workers', '1', '--out', sweep], { timeoutMs: 240_000 });
     if (sw.code !== 0) throw new Error(`qlab sweep md1: ${sw.stderr}`);
     reports.set('md1-sweep', sweep);
-    const tiny = join(tmp, 'tiny-gap.json');
-    writeFileSync(
-      tiny,
-      JSON.stringify({
-        name: 'tiny-gap',
-        description: 'A two-second M/M/2 at millisecond scale, run for real and simulated.',
-        durationSec: 2,
-        warmupSec: 0.2,
-        drainSec: 5,
-        producers: [{ routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 100 } }],
-        broker: { queues: [{ name: 'work' }] },
-        consumers: [{ queue: 'work', count: 2, serviceTimeMs: { dist: 'exponential', mean: 5 } }],
-      }),
-    );
     const gap = join(tmp, 'gap.json');
-    const g = runQlab(['gap', tiny, '--sim-replications', '3', '--workers', '1', '--out', gap], { timeoutMs: 180_000 });
+    const g = runQlab(['gap', 'web/fixtures/tiny-gap.json', '--sim-replications', '3', '--workers', '1', '--out', gap], { timeoutMs: 180_000 });
     if (g.code !== 0) throw new Error(`qlab gap: ${g.stderr}`);
     reports.set('gap', gap);
     const dist = await ensureBuilt('app');
@@ -103,6 +89,10 @@ describe.skipIf(CHROMIUM === undefined)('no text overlaps or leaves its chart, o
       await open(reports.get(name)!);
       expect(await page.locator('.chart-wait .theory-cdf').count()).toBe(0);
       expect(await page.locator('.chart-wait .legend text.theory-missing').textContent()).toBe(`no theory percentiles for ${model} (means only)`);
+    }
+    for (const [name, text] of [['erlang-a', 'no theory percentiles for Erlang-A (means only)'], ['jackson-tandem-feedback', 'no theory percentiles for the Jackson network (means only)'], ['peak-hour', 'no theory percentiles: no model applies']] as const) {
+      await open(reports.get(name)!);
+      expect(await page.locator('.chart-wait .legend text.theory-missing').textContent()).toBe(text);
     }
     await open(reports.get('md1-sweep')!);
     const chart = (title: string) => page.locator('.chart-sweep svg', { hasText: title });

@@ -37,7 +37,12 @@ export function waitTheory(run: Run): WaitTheory {
   const t = run.result.theory;
   const none = (label: string): WaitTheory => ({ waitCdf: null, sojournCdf: null, waitPercentile: () => null, label, exact: false });
   // The reason a model does not apply is long and in the run's theory row; the legend says only that none does.
-  if (t === undefined) return none('no theory percentiles: no model applies');
+  if (t === undefined) {
+    const model = run.result.model as { impatience?: { theory?: unknown }; jackson?: unknown } | undefined;
+    if (model?.impatience?.theory !== undefined) return none('no theory percentiles for Erlang-A (means only)');
+    if (model?.jackson !== undefined) return none('no theory percentiles for the Jackson network (means only)');
+    return none('no theory percentiles: no model applies');
+  }
   const name = NAMES[t.model] ?? t.model;
   if (t.model !== 'mm1' && t.model !== 'mmc') return none(`no theory percentiles for ${name} (means only)`);
   const lambda = t.inputs.lambda as number;
