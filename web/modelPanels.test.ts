@@ -1,16 +1,16 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQlab } from '../sim/cli/runQlab.ts';
 import { serveViewer } from '../sim/cli/viewServer.ts';
 import { ensureBuilt } from '../sim/cli/webBuild.ts';
+import { ARTIFACTS, CHROMIUM, launchChromium } from './browserHarness.ts';
+import { textLayoutProblems } from './layoutCheck.ts';
 
 // The report's model section in a real headless Chromium (skipped, as web/viewer.test.ts is, where none is installed).
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-if (CHROMIUM === undefined && process.env.QLAB_REQUIRE_BROWSER === '1') throw new Error('QLAB_REQUIRE_BROWSER is set but no Chromium is installed');
 
 describe.skipIf(CHROMIUM === undefined)('the viewer shows pipelines and fleets', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'qlab-model-web-'));
@@ -40,7 +40,7 @@ describe.skipIf(CHROMIUM === undefined)('the viewer shows pipelines and fleets',
     expect(run.code, run.stderr).toBe(0);
     const dist = await ensureBuilt('app');
     ({ server, url } = await serveViewer(dist, [report], 0));
-    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {
@@ -58,5 +58,8 @@ describe.skipIf(CHROMIUM === undefined)('the viewer shows pipelines and fleets',
     expect(rows[3]).toMatch(/^end to end/);
     expect(await page.locator('.model-network caption').textContent()).toMatch(/consumer count changes/);
     expect(await page.locator('.model-fleet path.series-line').count()).toBe(1);
+    expect(await page.locator('.model-network svg.network g.node-queue').count()).toBe(2);
+    expect(await textLayoutProblems(page)).toEqual([]);
+    await page.screenshot({ path: join(ARTIFACTS, 'viewer-model-panels.png'), fullPage: true });
   }, 60_000);
 });

@@ -28,6 +28,8 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
   const oldReport = join(tmp, 'old.json');
   const crashRun = join(tmp, 'crash-prefetch.json');
   const unstableRun = join(tmp, 'unstable.json');
+  const autoAckRun = join(tmp, 'auto-ack-prefetch.json');
+  const pipelineRun = join(tmp, 'pipeline.json');
   const plan = join(tmp, 'sizing-plan.json');
   const read = (file: string) => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -37,13 +39,15 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     for (const [args, out] of [
       [['run', 'web/fixtures/crash-prefetch.json'], crashRun],
       [['run', 'web/fixtures/unstable.json'], unstableRun],
+      [['run', 'web/fixtures/auto-ack-prefetch.json'], autoAckRun],
+      [['run', 'web/fixtures/pipeline.json'], pipelineRun],
       [['plan', 'web/fixtures/sizing.json', '--target', 'p99 wait < 100ms', '--vary', 'consumers'], plan],
     ] as const) {
       const { code, stderr } = runQlab([...args, '--workers', '1', '--out', out]);
       if (code !== 0) throw new Error(`qlab ${args.join(' ')} failed: ${stderr}`);
     }
     const dist = await ensureBuilt('app');
-    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, plan], 0));
+    ({ server, url } = await serveViewer(dist, [examples('mmc.json'), examples('utilization-sweep.json'), examples('reliability.json'), badReport, oldReport, crashRun, unstableRun, autoAckRun, pipelineRun, plan], 0));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1600 }, acceptDownloads: true });
   }, 300_000);
@@ -65,7 +69,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     await page.goto(url);
     await page.waitForSelector('body[data-rendered]');
     const rows = page.locator('tr.report-row');
-    expect(await rows.count()).toBe(8);
+    expect(await rows.count()).toBe(10);
     const mmc = rows.filter({ hasText: examples('mmc.json') });
     expect(await mmc.textContent()).toMatch(/run.*mmc.*\d{4}-\d\d-\d\d \d\d:\d\d.*throughput 2\.\d+\/s.*wait .* ms, p99 .* ms/);
     expect(await rows.filter({ hasText: 'unstable.json' }).textContent()).toMatch(/1 of 1 UNSTABLE/);
@@ -109,6 +113,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     expect(await page.locator('.chart-wait rect.bar').count()).toBe(buckets.filter((b: { lo: number; hi: number }) => b.hi > 0 && b.lo <= cut).length);
     expect(await page.locator('.chart-wait .zero-share').textContent()).toMatch(/% did not wait at all/);
     expect(await page.locator('.chart-wait .theory-cdf').count()).toBe(1);
+    expect(await page.locator('.chart-wait .legend').textContent()).toContain('theory CDF, exact (M/M/c)');
     expect(await page.locator('.chart-wait .plot .percentile').count()).toBe(3);
     // Little's law: L and Lq against λW and λWq, each with its interval, and the check in words.
     expect(await page.locator('.chart-little g.row').count()).toBe(4);
@@ -126,14 +131,63 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
     expect(downs.length).toBe(2);
     expect(await page.locator('.chart-queue .plot rect.fault-window').count()).toBe(2);
     expect(await page.locator('.chart-queue .plot rect.warmup').count()).toBe(1);
-    // Messages held in consumer buffers are in the broker's unacked count but neither ready nor in service.
+    // Messages held in consumer buffers are in the broker's unacked count but neither ready nor in service; the simulation records them.
     const s = result.series;
     expect(s.inSystem.some((v: number, i: number) => v - s.queueLength[i] - s.busyConsumers[i] > 0.5)).toBe(true);
+    expect(s.inConsumerBuffers.some((v: number) => v > 0.5)).toBe(true);
     expect(await page.locator('.chart-queue path.area.layer-buffered').count()).toBe(1);
-    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/in consumer prefetch.*in service \(unacked\).*warm-up.*crash → recovered/);
+    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/ready in queue.*in consumer buffers.*in service.*warm-up.*crash → recovered/);
+    expect(await page.locator('.chart-queue .note').count()).toBe(0);
     expect(await page.locator('.chart-confirm g.row').count()).toBe(3);
     await expectCleanLayout();
     await shot('viewer-run-crashes.png');
+  });
+
+  it('auto-ack with prefetch 10: ready is flat at 0 while the chart shows the backlog in consumer buffers, as the simulation recorded it', async () => {
+    await open(autoAckRun);
+    const s = read(autoAckRun).runs[0].result.series;
+    expect(s.queueLength.every((v: number) => v === 0)).toBe(true);
+    expect(s.inConsumerBuffers.filter((v: number) => v > 0).length).toBeGreaterThan(s.tMs.length / 2);
+    const height = (layer: string) => page.locator(`.chart-queue svg:not(.context) path.area.${layer}`).evaluate((p) => (p as SVGPathElement).getBBox().height);
+    expect(await height('layer-ready')).toBe(0);
+    expect(await height('layer-buffered')).toBeGreaterThan(50);
+    expect(await height('layer-service')).toBeGreaterThan(5);
+    expect(await page.locator('.chart-queue .legend').textContent()).toMatch(/ready in queue.*in consumer buffers.*in service/);
+    // Recorded, so no caveat about auto-ack blindness.
+    expect(await page.locator('.chart-queue .note').count()).toBe(0);
+    await expectCleanLayout();
+    await shot('viewer-run-auto-ack.png');
+  });
+
+  it('a pipeline: the network graph of exchanges, queues and consumer groups with routing shares, per-stage utilisation and queue length', async () => {
+    await open(pipelineRun);
+    const stages = read(pipelineRun).runs[0].result.model.stages as { queue: string; utilization: { mean: number }; queueLength: { mean: number } }[];
+    const graph = page.locator('.model-network svg.network');
+    expect(await graph.count()).toBe(1);
+    // One box per producer group, exchange hop (producer + three forwarders), queue and consumer group.
+    expect(await graph.locator('g.node-producers').count()).toBe(1);
+    expect(await graph.locator('g.node-exchange').count()).toBe(4);
+    expect(await graph.locator('g.node-queue').count()).toBe(3);
+    expect(await graph.locator('g.node-consumers').count()).toBe(3);
+    const num = (v: number) => Number(v.toPrecision(3)).toLocaleString('en-US');
+    for (const s of stages) {
+      const queue = graph.locator('g.node-queue', { hasText: s.queue });
+      expect(await queue.textContent()).toContain(`Lq ${num(s.queueLength.mean)}`);
+    }
+    const enrich = stages.find((s) => s.queue === 'enrich')!;
+    const enrichGroup = graph.locator('g.node-consumers', { hasText: 'consumers[2] × 2' });
+    expect(await enrichGroup.textContent()).toContain(`ρ ${Number((enrich.utilization.mean * 100).toPrecision(3))} %`);
+    expect(await enrichGroup.textContent()).toContain('80 % done');
+    // The bar's length is the utilisation.
+    const [bar, track] = await Promise.all([enrichGroup.locator('rect.util-bar').getAttribute('width'), enrichGroup.locator('rect.util-track').getAttribute('width')]);
+    expect(Number(bar) / Number(track)).toBeCloseTo(enrich.utilization.mean, 3);
+    // Edges: producer → exchange → parse 75 % / bulk 25 %; parse → enrich 90 %; enrich → parse 20 % as a feedback edge.
+    expect(await graph.locator('.edge-label').allTextContents()).toEqual(expect.arrayContaining(['75 %', '25 %', '90 %', '20 %']));
+    expect(await graph.locator('g.edge.back').count()).toBe(1);
+    expect(await graph.locator('g.edge.back title').textContent()).toMatch(/key 'parse' → queue parse: 20 %/);
+    await expectCleanLayout();
+    await page.locator('.model-network').screenshot({ path: join(ARTIFACTS, 'viewer-network.png') });
+    await shot('viewer-run-pipeline.png');
   });
 
   it('an unstable run says UNSTABLE plainly before any number', async () => {
@@ -157,6 +211,7 @@ describe.skipIf(CHROMIUM === undefined)('the report viewer in headless Chromium'
       expect(await chart.locator('.axis-secondary').textContent()).toContain('producers[0].arrivals.ratePerSec');
       expect(await chart.locator('.plot > .theory-line').count()).toBe(1);
     }
+    expect(await charts.nth(1).locator('.legend').textContent()).toContain('theory p99, exact (M/M/1)');
     await expectCleanLayout();
     await shot('viewer-sweep.png');
   });

@@ -3,6 +3,7 @@ import { Scenario } from '../scenario/schema.ts';
 import { RealRunInfo } from './realRunSchema.ts';
 import { GapReport } from './gapSchema.ts';
 import { PlanSection } from './planSchema.ts';
+import { consumerSeriesFields } from './consumerSeriesSchema.ts';
 
 /**
  * The report file: what `qlab run`, `sweep`, `compare` and `plan` write and the viewer reads. The
@@ -148,6 +149,7 @@ export const RunResultSchema = z.object({
     inSystem: z.array(z.number()),
     busyConsumers: z.array(z.number()),
     throughputPerSec: z.array(z.number()),
+    ...consumerSeriesFields,
   }),
   histograms: z.object({ waitMs: Buckets, sojournMs: Buckets }),
   counters: z.object({ events: z.number(), simulatedMessages: z.number(), eventsPerMessage: z.number() }),

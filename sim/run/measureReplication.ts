@@ -22,7 +22,7 @@ export interface ReplicationMeasurement {
   metrics: WindowMetrics;
   batches: WindowMetrics[];
   batchLevels: WindowMetrics[][];
-  series: { tMs: number[]; queueLength: number[]; inSystem: number[]; busyConsumers: number[]; throughputPerSec: number[] };
+  series: { tMs: number[]; queueLength: number[]; inSystem: number[]; busyConsumers: number[]; throughputPerSec: number[]; inConsumerBuffers?: number[] };
   histograms: { waitMs: HistogramBuckets; sojournMs: HistogramBuckets };
   fleet?: FleetSeries;
 }
@@ -90,6 +90,7 @@ function seriesOf(tracker: Tracker, buckets: number): ReplicationMeasurement['se
     inSystem: range.map((b) => chartValue(tracker.inSystem.area[b]! / width)),
     busyConsumers: range.map((b) => chartValue(tracker.busy.area[b]! / width)),
     throughputPerSec: range.map((b) => chartValue((tracker.completions.count[b]! * 1000) / width)),
+    ...tracker.consumerBuffers.seriesOf(buckets),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { BrokerObserver, DeathReason, Delivery, MessageProperties } from '../../engine/index.ts';
 import { BucketSeries } from './bucketSeries.ts';
 import { BucketSamples } from './bucketSamples.ts';
+import { ConsumerBuffers } from './consumerBuffers.ts';
 import { SimulationInvariantError } from './invariantError.ts';
 import { ACKED, DEAD_LETTERED, IN_BROKER, NACKED, TrackerRows, UNAVAILABLE, VANISHED } from './trackerRows.ts';
 
@@ -37,6 +38,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
   readonly inSystem: BucketSeries;
   readonly busy: BucketSeries;
   readonly completions: BucketSeries;
+  readonly consumerBuffers: ConsumerBuffers;
   /** Waits, sojourns and publish counts by time bucket, recorded as they happen. */
   readonly samples: BucketSamples;
 
@@ -73,6 +75,7 @@ export class Tracker extends TrackerRows implements BrokerObserver {
     this.inSystem = new BucketSeries(endMs, buckets);
     this.busy = new BucketSeries(endMs, buckets);
     this.completions = new BucketSeries(endMs, buckets);
+    this.consumerBuffers = new ConsumerBuffers(endMs, buckets);
     this.samples = new BucketSamples(endMs, buckets, statistics.exact ?? false, statistics.classes ?? []);
   }
 

@@ -151,6 +151,7 @@ export class SimConsumer {
     this.connection = undefined;
     this.current = undefined;
     this.consumerTag = undefined;
+    this.world.tracker.consumerBuffers.lost(this.index, this.world.loop.now());
     this.buffer = [];
     this.bufferHead = 0;
     if (this.busy) {
@@ -170,6 +171,7 @@ export class SimConsumer {
   private readonly onDelivery = (delivery: Delivery): void => {
     const copy = this.world.tracker.copyOf(delivery);
     if (copy >= 0) this.world.tracker.heldBy(copy, this.index);
+    this.world.tracker.consumerBuffers.received(this.index, this.world.loop.now());
     const item: Held = { tag: delivery.deliveryTag, copy, incarnation: this.world.incarnation };
     const link = this.world.network.deliver;
     if (link.instant) return this.receive(item);
@@ -207,6 +209,7 @@ export class SimConsumer {
     const { loop, tracker } = this.world;
     this.busy = true;
     this.busySinceMs = loop.now();
+    tracker.consumerBuffers.started(this.index, loop.now());
     tracker.consumerBusy(loop.now(), 1);
     if (item.copy >= 0) tracker.serviceStarted(item.copy, loop.now());
     this.current = item;

@@ -70,19 +70,31 @@ export function agree(a: Interval, b: Interval): boolean | null {
   return alo <= bhi && blo <= ahi;
 }
 
-/** The backlog split by where messages wait: in the queue, in consumers' prefetch buffers, in service. */
-export function backlogSplit(run: Run): { ready: number[]; buffered: number[]; inService: number[]; complete: boolean } {
+/**
+ * The backlog split by where messages wait: ready in the queue, in consumers' buffers (delivered,
+ * not yet served), in service, and what else the broker holds (delayed retries, acks on the wire).
+ * The buffers come from the simulation (`series.inConsumerBuffers`) whatever the ack mode; a report
+ * without that series (older, or a mode whose clients do not record it) gets them derived from the
+ * broker's unacked count, which is blind to auto-ack: `recorded` and `complete` say which.
+ */
+export function backlogSplit(run: Run): { ready: number[]; buffered: number[]; inService: number[]; other: number[]; recorded: boolean; complete: boolean } {
   const { queueLength, inSystem, busyConsumers } = run.result.series;
+  const recordedBuffers = run.result.series.inConsumerBuffers;
   const scenario = run.result.scenario as { consumers?: { ack?: string }[] };
-  // With auto-ack the broker forgets a message at delivery, so what waits in a consumer's buffer is
-  // in none of the broker's counts: the split is only complete with manual ack.
-  const complete = (scenario?.consumers ?? []).every((c) => (c.ack ?? 'manual') === 'manual');
+  const manual = (scenario?.consumers ?? []).every((c) => (c.ack ?? 'manual') === 'manual');
+  if (recordedBuffers !== undefined) {
+    // With manual ack the broker counts buffered and in-service messages as unacked; with auto-ack it has forgotten them.
+    const other = inSystem.map((v, i) => Math.max(0, v - queueLength[i]! - (manual ? recordedBuffers[i]! + busyConsumers[i]! : 0)));
+    return { ready: queueLength, buffered: recordedBuffers, inService: busyConsumers, other, recorded: true, complete: true };
+  }
   const inService = busyConsumers.map((b, i) => Math.min(b, Math.max(0, inSystem[i]! - queueLength[i]!)));
   return {
     ready: queueLength,
     inService,
     buffered: inSystem.map((v, i) => Math.max(0, v - queueLength[i]! - inService[i]!)),
-    complete,
+    other: queueLength.map(() => 0),
+    recorded: false,
+    complete: manual,
   };
 }
 

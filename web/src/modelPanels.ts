@@ -1,7 +1,10 @@
 import type { Report } from '../../sim/report/schema.ts';
 import type { ModelSummary } from '../../sim/run/modelSummary.ts';
 import type { Interval } from '../../sim/run/intervals.ts';
+import type { Scenario } from '../../sim/scenario/schema.ts';
 import { timeSeriesChart } from './charts/timeSeries.ts';
+import { networkGraph } from './network/networkGraph.ts';
+import { networkOf } from './network/networkModel.ts';
 import { element, fmt, tableOf } from './panels.ts';
 
 type Run = Report['runs'][number];
@@ -29,6 +32,7 @@ export function renderModel(run: Run, panel: Panel): void {
     const e2e = model.endToEnd;
     if (e2e !== undefined) rows.push(['end to end', '', `${e2e.completed}/${e2e.started} flows`, '', '', ci(e2e.sojournMs), jackson ? fmt(jackson.W) : '—', v('endToEnd.W')]);
     const p = panel('Pipeline (network of stations)', 'model-network');
+    networkGraph(p, networkOf(run.result.scenario as Scenario, model.stages), 'Message flow, per-stage utilisation and queue length');
     p.append(tableOf(rows, jackson ? `Open Jackson network — family verdict: ${jackson.family.verdict}` : (model.jacksonNotApplicable ?? '')));
   }
   if (model.impatience !== undefined) {

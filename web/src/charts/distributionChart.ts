@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { axes, frame, legend, spreadLabels } from './frame.ts';
+import { axes, frame, legend, legendRows, spreadLabels } from './frame.ts';
 
 export interface Bucket {
   lo: number;
@@ -18,8 +18,12 @@ export function distributionChart(
   buckets: Bucket[],
   percentiles: { label: string; value: number | null }[],
   theoryCdf: ((tMs: number) => number) | null,
+  /** "exact (M/M/c)" beside the theory CDF, or why there is none: said in the legend either way. */
+  theoryLabel = '',
 ): void {
-  const f = frame(parent, title, 560, 270);
+  const legendLabels = ['simulated CDF', theoryCdf !== null ? `theory CDF, ${theoryLabel}` : theoryLabel, 'p50 / p90 / p99'].filter((l) => l !== '');
+  const rows = legendRows(legendLabels, 560 - 66 - 8);
+  const f = frame(parent, title, 560, 255 + 15 * rows, title, rows);
   const total = d3.sum(buckets, (b) => b.count);
   if (total === 0) {
     f.plot.append('text').attr('y', 20).text('nothing measured');
@@ -64,7 +68,7 @@ export function distributionChart(
       .text(`${((100 * zeros) / total).toFixed(1)} % did not wait at all`);
   }
   f.plot.append('path').datum(cdf).attr('class', 'cdf').attr('d', d3.line<{ t: number; p: number }>().x((d) => x(d.t)).y((d) => yc(d.p)));
-  const items = [{ label: 'simulated CDF', className: 'cdf' }];
+  const items: Parameters<typeof legend>[1] = [{ label: 'simulated CDF', className: 'cdf' }];
   if (theoryCdf !== null) {
     const grid = d3.range(0, 201).map((i) => (cut * i) / 200);
     f.plot
@@ -72,8 +76,8 @@ export function distributionChart(
       .datum(grid)
       .attr('class', 'theory-line theory-cdf')
       .attr('d', d3.line<number>().x((t) => x(t)).y((t) => yc(theoryCdf(t))));
-    items.push({ label: 'theory CDF', className: 'theory-line' });
-  }
+    items.push({ label: theoryLabel === '' ? 'theory CDF' : `theory CDF, ${theoryLabel}`, className: 'theory-line' });
+  } else if (theoryLabel !== '') items.push({ label: theoryLabel, className: 'theory-missing', swatch: 'none' });
   const labels: SVGTextElement[] = [];
   for (const p of percentiles) {
     if (p.value === null || p.value > cut) continue;

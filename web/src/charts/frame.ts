@@ -62,7 +62,7 @@ export function axes(f: Frame, x: d3.AxisScale<d3.NumberValue>, y: d3.AxisScale<
 }
 
 /** The legend: rows between the title and the plot (wrapping; frame() reserves `legendRows`). */
-export function legend(f: Frame, items: { label: string; className: string; swatch?: 'line' | 'box' | 'dot' }[]): void {
+export function legend(f: Frame, items: { label: string; className: string; swatch?: 'line' | 'box' | 'dot' | 'none' }[]): void {
   const g = f.svg.append('g').attr('class', 'legend').attr('transform', `translate(${MARGIN.left},34)`);
   let x = 0;
   let y = 0;
@@ -70,13 +70,36 @@ export function legend(f: Frame, items: { label: string; className: string; swat
     const entry = g.append('g');
     if (item.swatch === 'box') entry.append('rect').attr('class', item.className).attr('x', 0).attr('y', -6).attr('width', 14).attr('height', 9);
     else if (item.swatch === 'dot') entry.append('circle').attr('class', item.className).attr('cx', 7).attr('cy', -2).attr('r', 3.5);
-    else entry.append('line').attr('class', item.className).attr('x1', 0).attr('x2', 16).attr('y1', -2).attr('y2', -2);
-    const text = entry.append('text').attr('x', 20).attr('y', 2).text(item.label);
-    const width = 20 + textWidth(text.node()!, item.label);
+    else if (item.swatch !== 'none') entry.append('line').attr('class', item.className).attr('x1', 0).attr('x2', 16).attr('y1', -2).attr('y2', -2);
+    const indent = item.swatch === 'none' ? 0 : 20;
+    const text = entry.append('text').attr('x', indent).attr('y', 2).text(item.label);
+    if (item.swatch === 'none') text.attr('class', item.className);
+    fitWidth(text.node()!, item.label, f.width + MARGIN.right - 8 - indent);
+    const width = indent + textWidth(text.node()!, text.text());
     if (x > 0 && x + width > f.width + MARGIN.right - 8) [x, y] = [0, y + LEGEND_ROW];
     entry.attr('transform', `translate(${x},${y})`);
     x += width + 14;
   }
+}
+
+/** Rows the legend will wrap into, from estimated label widths (generous: the chart is sized before any text is laid out). */
+export function legendRows(labels: string[], widthPx: number): number {
+  let rows = 1;
+  let x = 0;
+  for (const label of labels) {
+    const w = 20 + label.length * 6.6;
+    if (x > 0 && x + w > widthPx) [rows, x] = [rows + 1, 0];
+    x += w + 14;
+  }
+  return rows;
+}
+
+/** Shortens a label that cannot fit its row with an ellipsis; the whole label stays as its tooltip. */
+function fitWidth(node: SVGTextElement, label: string, widthPx: number): void {
+  if (textWidth(node, label) <= widthPx) return;
+  d3.select(node.parentNode as SVGGElement).append('title').text(label);
+  let n = label.length;
+  while (n > 4 && textWidth(node, node.textContent ?? '') > widthPx) node.textContent = `${label.slice(0, --n)}…`;
 }
 
 /** Width of a text element; a rough estimate where layout is not available (no browser). */

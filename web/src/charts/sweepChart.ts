@@ -1,12 +1,14 @@
 import * as d3 from 'd3';
 import { steadiness, type Interval, type Run } from '../figures.ts';
-import { axes, frame, legend, MARGIN, spreadLabels } from './frame.ts';
+import { axes, frame, legend, legendRows, MARGIN, spreadLabels } from './frame.ts';
 
 export interface SweepMetric {
   label: string;
   unit: string;
   pick: (run: Run) => Interval;
   theory?: (run: Run) => number | null;
+  /** The theory line's legend ("theory, exact"), or, when no run has a theory value, why not (shown instead of the line). */
+  theoryLabel?: string;
   /** A target to meet (plan): a horizontal line; points whose interval misses it are greyed. */
   target?: { value: number; text: string };
 }
@@ -37,10 +39,11 @@ export function sweepChart(parent: HTMLElement, runs: Run[], axis: SweepAxis, me
     })
     .filter((p) => Number.isFinite(p.x) && p.interval.mean !== null);
   const title = `${metric.label} against ${axis.label}`;
-  // Two legend rows (plans list target and greyed points too); the raw parameter's axis takes 24px more.
-  const f = frame(parent, title, 560, axis.secondary ? 320 : 295, title, 2);
+  // At least two legend rows (plans list target and greyed points too); the raw parameter's axis takes 24px more.
+  const rows = Math.max(2, legendRows(['simulated ±95 %', metric.theoryLabel ?? 'theory', metric.target ? `target ${metric.target.text}` : '', 'UNSTABLE', 'misses target'].filter((l) => l !== ''), 560 - 66 - 8));
+  const f = frame(parent, title, 560, (axis.secondary ? 320 : 295) + 15 * (rows - 2), title, rows);
   if (axis.secondary) {
-    f.plot.attr('transform', `translate(${MARGIN.left},${MARGIN.top + 15 + 24})`);
+    f.plot.attr('transform', `translate(${MARGIN.left},${MARGIN.top + 15 * (rows - 1) + 24})`);
     f.height -= 24;
   }
   const x = d3.scaleLinear().domain(d3.extent(points, (p) => p.x) as [number, number]).nice().range([0, f.width]);
@@ -85,7 +88,8 @@ export function sweepChart(parent: HTMLElement, runs: Run[], axis: SweepAxis, me
     spreadLabels([label.node()!]);
   }
   const items: Parameters<typeof legend>[1] = [{ label: 'simulated ±95 %', className: 'point', swatch: 'dot' }];
-  if (withTheory.length > 1) items.push({ label: 'theory', className: 'theory-line' });
+  if (withTheory.length > 1) items.push({ label: metric.theoryLabel ?? 'theory', className: 'theory-line' });
+  else if (metric.theoryLabel !== undefined && metric.theory !== undefined) items.push({ label: metric.theoryLabel, className: 'theory-missing', swatch: 'none' });
   if (metric.target) items.push({ label: `target ${metric.target.text}`, className: 'target-line' });
   if (points.some((p) => !p.stable)) items.push({ label: 'UNSTABLE', className: 'point unstable', swatch: 'dot' });
   if (points.some((p) => p.stable && !p.feasible)) items.push({ label: 'misses target', className: 'point infeasible', swatch: 'dot' });

@@ -1,5 +1,5 @@
 import * as d3 from 'd3';
-import { axes, frame, legend } from './frame.ts';
+import { axes, frame, legend, legendRows } from './frame.ts';
 
 export interface SeriesLayer {
   label: string;
@@ -27,7 +27,12 @@ export interface TimeSeriesOptions {
 export function timeSeriesChart(parent: HTMLElement, tMs: number[], o: TimeSeriesOptions): void {
   const t = tMs.map((v) => v / 1000);
   const stacked = o.layers.map((_, k) => t.map((_, i) => d3.sum(o.layers.slice(0, k + 1), (l) => l.values[i]!)));
-  const f = frame(parent, o.title, 560, 285, o.title, 2);
+  const items: Parameters<typeof legend>[1] = o.layers.map((l) => ({ label: l.label, className: `area ${l.className}`, swatch: 'box' as const }));
+  if (o.theory && Number.isFinite(o.theory.value)) items.push({ label: o.theory.label, className: 'theory-line' });
+  if (o.warmupSec) items.push({ label: 'warm-up (deleted)', className: 'warmup', swatch: 'box' });
+  if (o.windows?.length) items.push({ label: 'broker down: crash → recovered', className: 'fault-window', swatch: 'box' });
+  const rows = legendRows(items.map((i) => i.label), 560 - 66 - 8);
+  const f = frame(parent, o.title, 560, 270 + 15 * rows, o.title, rows);
   const full = d3.extent(t) as [number, number];
   const x = d3.scaleLinear().domain(full).range([0, f.width]);
   const top = Math.max(d3.max(stacked[stacked.length - 1]!) ?? 1, o.theory?.value ?? 0) * 1.1 || 1;
@@ -57,13 +62,9 @@ export function timeSeriesChart(parent: HTMLElement, tMs: number[], o: TimeSerie
     }
   };
   drawShades();
-  const items: Parameters<typeof legend>[1] = o.layers.map((l) => ({ label: l.label, className: `area ${l.className}`, swatch: 'box' as const }));
   if (o.theory && Number.isFinite(o.theory.value)) {
     f.plot.append('line').attr('class', 'theory-line').attr('x1', 0).attr('x2', f.width).attr('y1', y(o.theory.value)).attr('y2', y(o.theory.value));
-    items.push({ label: o.theory.label, className: 'theory-line' });
   }
-  if (o.warmupSec) items.push({ label: 'warm-up (deleted)', className: 'warmup', swatch: 'box' });
-  if (o.windows?.length) items.push({ label: 'broker down: crash → recovered', className: 'fault-window', swatch: 'box' });
   legend(f, items);
   const redraw = (domain: [number, number]) => {
     x.domain(domain);

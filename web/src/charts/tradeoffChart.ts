@@ -1,7 +1,7 @@
 import * as d3 from 'd3';
 import { shortNames } from '../../../sim/report/labels.ts';
 import type { Report } from '../../../sim/report/schema.ts';
-import { axes, frame } from './frame.ts';
+import { axes, frame, textWidth } from './frame.ts';
 
 type Run = Report['runs'][number];
 interface Point {
@@ -44,18 +44,31 @@ export function tradeoffChart(parent: HTMLElement, runs: Run[]): void {
   g.append('line').attr('class', 'interval').attr('stroke', 'currentColor').attr('x1', (p) => x(p.lo)).attr('x2', (p) => x(p.hi)).attr('y1', (p) => y(p.lost)).attr('y2', (p) => y(p.lost));
   g.append('circle').attr('class', (p) => (p.noConfirms ? 'point no-confirms' : 'point')).attr('fill', (p) => (p.noConfirms ? 'none' : null)).attr('stroke', 'currentColor').attr('r', 4).attr('cx', (p) => x(p.x)).attr('cy', (p) => y(p.lost));
   g.append('title').text((p) => `${p.label}: ${d3.format('.4~g')(p.x)} [${d3.format('.4~g')(p.lo)} – ${d3.format('.4~g')(p.hi)}], lost ${p.lost}`);
-  const placed = placeLabels(points.map((p) => ({ x: x(p.x) + 7, y: y(p.lost) - 5, width: p.label.length * 5.6 })), f.height);
-  g.append('text').attr('x', (_, i) => placed[i]!.x).attr('y', (_, i) => placed[i]!.y).style('font-size', '10px').text((p) => p.label);
+  const labels = g.append('text').attr('class', 'point-label').style('font-size', '10px').text((p) => p.label);
+  // Measured widths: an estimate per character let two long labels at one point overlap.
+  const widths = labels.nodes().map((node, i) => textWidth(node, points[i]!.label));
+  const placed = placeLabels(points.map((p, i) => ({ x: x(p.x) + 7, y: y(p.lost) - 5, width: widths[i]! })), f.height);
+  labels.attr('x', (_, i) => placed[i]!.x).attr('y', (_, i) => placed[i]!.y);
   if (offAxis.length > 0 && byLatency) d3.select(parent).append('p').attr('class', 'note').text(`Hollow at 0: no publisher confirms, so nothing waited for (${offAxis.join(', ')}).`);
 }
 
-/** Greedy label placement: each label moves down in 12 px steps until its box overlaps no earlier one. */
+/**
+ * Greedy label placement: each label tries its own spot, then 12 px steps above and below it in
+ * turn, and takes the first whose box overlaps no earlier label and stays inside the plot's height.
+ */
 export function placeLabels(labels: { x: number; y: number; width: number }[], height: number): { x: number; y: number }[] {
   const boxes: { x: number; y: number; width: number }[] = [];
+  const free = (x: number, y: number, width: number) => boxes.every((b) => !(x < b.x + b.width + 2 && b.x < x + width + 2 && Math.abs(b.y - y) < 12));
   return labels.map((l) => {
     let y = l.y;
-    for (let tries = 0; tries < 40 && boxes.some((b) => l.x < b.x + b.width && b.x < l.x + l.width && Math.abs(b.y - y) < 11); tries++) y += 12;
-    if (y > height) y = l.y;
+    for (let step = 0; step < 60; step++) {
+      const candidate = l.y + (step % 2 === 0 ? 1 : -1) * Math.ceil(step / 2) * 12;
+      if (candidate < 10 || candidate > height - 2) continue;
+      if (free(l.x, candidate, l.width)) {
+        y = candidate;
+        break;
+      }
+    }
     boxes.push({ x: l.x, y, width: l.width });
     return { x: l.x, y };
   });

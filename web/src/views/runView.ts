@@ -1,6 +1,4 @@
 import type { Report } from '../../../sim/report/schema.ts';
-import { mmc } from '../../../sim/theory/mmc.ts';
-import { sojournTail } from '../../../sim/theory/waitingTime.ts';
 import { distributionChart } from '../charts/distributionChart.ts';
 import { intervalChart } from '../charts/intervalChart.ts';
 import { timeSeriesChart } from '../charts/timeSeries.ts';
@@ -8,23 +6,8 @@ import { agree, backlogSplit, littlesLaw, steadiness, type Run } from '../figure
 import { panel } from '../panel.ts';
 import { accountingTable, element, fmt, metadataTable, summaryTable, tableOf } from '../panels.ts';
 import { renderModel } from '../modelPanels.ts';
+import { waitTheory } from '../waitTheory.ts';
 import { registerView } from './registry.ts';
-
-/** The theoretical CDFs of wait and sojourn where a closed form exists (M/M/1, M/M/c). */
-function theoryCdfs(run: Run): { wait: ((t: number) => number) | null; sojourn: ((t: number) => number) | null } {
-  const t = run.result.theory;
-  if (t === undefined || (t.model !== 'mm1' && t.model !== 'mmc')) return { wait: null, sojourn: null };
-  const lambda = t.inputs.lambda as number;
-  const mu = t.inputs.mu as number;
-  const c = (t.inputs.c as number | undefined) ?? 1;
-  const r = mmc(lambda, mu, c);
-  if (!r.stable) return { wait: null, sojourn: null };
-  const theta = c * mu - lambda;
-  return {
-    wait: (ms) => 1 - r.Pwait! * Math.exp((-theta * ms) / 1000),
-    sojourn: (ms) => 1 - sojournTail(ms / 1000, r.Pwait!, theta, mu),
-  };
-}
 
 /** A plain banner wherever a run has no steady state: its averages describe nothing. */
 export function unstableBanner(parent: HTMLElement, run: Run): void {
@@ -42,20 +25,31 @@ function faultWindows(run: Run): { fromSec: number; toSec: number; kind: string 
 function backlogPanel(parent: HTMLElement, run: Run): void {
   const split = backlogSplit(run);
   const section = panel(parent, 'Backlog over time', 'chart-queue');
+  const layers = [
+    { label: 'ready in queue', className: 'layer-ready', values: split.ready },
+    { label: 'in consumer buffers', className: 'layer-buffered', values: split.buffered },
+    { label: 'in service', className: 'layer-service', values: split.inService },
+  ];
+  // Rounding of the time averages leaves ~1e-6 where nothing else is held: only a real remainder gets a layer.
+  if (split.other.some((v) => v > 0.01)) layers.push({ label: 'other held (delayed, acks on the wire)', className: 'layer-other', values: split.other });
   timeSeriesChart(section, run.result.series.tMs, {
     title: 'Where messages wait',
     yLabel: 'messages',
-    layers: [
-      { label: 'ready in queue', className: 'layer-ready', values: split.ready },
-      { label: 'in consumer prefetch', className: 'layer-buffered', values: split.buffered },
-      { label: 'in service (unacked)', className: 'layer-service', values: split.inService },
-    ],
+    layers,
     theory: run.result.theory?.values.Lq != null ? { value: run.result.theory.values.Lq, label: 'theory Lq' } : null,
     warmupSec: (run.result.warmupMs[0] ?? 0) / 1000,
     windows: faultWindows(run),
   });
-  if (!split.complete) {
-    section.append(element('p', { class: 'note' }, 'Auto-ack: the broker forgets a message when it is delivered, so messages waiting in a consumer\u2019s prefetch buffer are in none of these series.'));
+  if (!split.recorded) {
+    section.append(
+      element(
+        'p',
+        { class: 'note' },
+        split.complete
+          ? 'This report does not record consumer buffers: they are derived from the broker\u2019s unacked count minus busy consumers.'
+          : 'This report does not record consumer buffers, and with auto-ack the broker forgets a message when it is delivered: messages waiting in a consumer\u2019s buffer are in none of these series.',
+      ),
+    );
   }
 }
 
@@ -122,14 +116,14 @@ export function renderRun(parent: HTMLElement, report: Report, run: Run): void {
   backlogPanel(grid, run);
   littlePanel(grid, run);
   const s = run.result.summary;
-  const cdfs = theoryCdfs(run);
+  const theory = waitTheory(run);
   const marks = (d: typeof s.wait) => [
     { label: 'p50', value: d.p50.mean },
     { label: 'p90', value: d.p90.mean },
     { label: 'p99', value: d.p99.mean },
   ];
-  distributionChart(panel(grid, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), cdfs.wait);
-  distributionChart(panel(grid, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), cdfs.sojourn);
+  distributionChart(panel(grid, 'Waiting time', 'chart-wait'), 'Wait in queue (arrival → start of service)', run.result.histograms.waitMs, marks(s.wait), theory.waitCdf, theory.label);
+  distributionChart(panel(grid, 'Sojourn time', 'chart-sojourn'), 'Sojourn (arrival → ack)', run.result.histograms.sojournMs, marks(s.sojourn), theory.sojournCdf, theory.label);
   confirmPanel(grid, run);
   renderModel(run, (title, className) => panel(parent, title, className));
   const bottom = panel(parent, 'Accounting and run');

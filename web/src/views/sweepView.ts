@@ -3,16 +3,8 @@ import { utilisation, type Run } from '../figures.ts';
 import { panel } from '../panel.ts';
 import { element, fmt, tableOf } from '../panels.ts';
 import type { Report } from '../../../sim/report/schema.ts';
-import { mmc } from '../../../sim/theory/mmc.ts';
+import { waitTheory } from '../waitTheory.ts';
 import { registerView } from './registry.ts';
-
-/** A wait percentile from theory where its distribution has a closed form (M/M/1, M/M/c), in ms. */
-export function theoryPercentile(run: Run, q: 'p50' | 'p90' | 'p99'): number | null {
-  const t = run.result.theory;
-  if (t === undefined || (t.model !== 'mm1' && t.model !== 'mmc')) return null;
-  const r = mmc(t.inputs.lambda as number, t.inputs.mu as number, (t.inputs.c as number | undefined) ?? 1);
-  return r.stable && r.percentiles ? r.percentiles.Wq[q] * 1000 : null;
-}
 
 /** A plan's target, as `qlab plan` writes it: "p99 wait < 200ms". */
 export function parseTarget(text: string): { stat: string; metric: string; value: number } | null {
@@ -35,13 +27,28 @@ function sweepAxis(report: Report, param: string): SweepAxis {
   return { x: raw, label: param, answer };
 }
 
+/** The mean's theory line: exact, or the approximation it is (G/G/1 Kingman, G/G/c Allen–Cunneen). */
+function meanTheoryLabel(report: Report): string {
+  if (report.runs.every((r) => r.result.theory === undefined)) return 'no theory: no model applies (see the run\u2019s theory row)';
+  const approximation = report.runs.map((r) => r.result.theory?.approximation).find((a) => a !== undefined);
+  // The approximation's name only ("Allen–Cunneen G/G/c"); the run's theory row says the rest.
+  return approximation === undefined ? 'theory, exact' : `theory, approximate (${approximation.split(/ approximation| \(/)[0]})`;
+}
+
+/** The p99 line: exact where the runs' model has a wait distribution in sim/theory; otherwise why there is none. */
+function p99TheoryLabel(report: Report): string {
+  const theories = report.runs.map(waitTheory);
+  const exact = theories.find((t) => t.exact);
+  return exact !== undefined ? `theory p99, ${exact.label}` : theories[0]!.label;
+}
+
 function metrics(report: Report): SweepMetric[] {
   const target = report.plan ? parseTarget(report.plan.target) : null;
   const t = (stat: string, metric: string) => (target && target.stat === stat && target.metric === metric ? { value: target.value, text: report.plan!.target } : undefined);
   const list: SweepMetric[] = [
-    { label: 'mean wait', unit: 'ms', pick: (r) => r.result.summary.wait, theory: (r) => r.result.theory?.values.Wq ?? null, target: t('mean', 'wait') },
-    { label: 'p99 wait', unit: 'ms', pick: (r) => r.result.summary.wait.p99, theory: (r) => theoryPercentile(r, 'p99'), target: t('p99', 'wait') },
-    { label: 'queue length Lq', unit: 'messages', pick: (r) => r.result.summary.queueLength, theory: (r) => r.result.theory?.values.Lq ?? null, target: t('mean', 'queueLength') },
+    { label: 'mean wait', unit: 'ms', pick: (r) => r.result.summary.wait, theory: (r) => r.result.theory?.values.Wq ?? null, theoryLabel: meanTheoryLabel(report), target: t('mean', 'wait') },
+    { label: 'p99 wait', unit: 'ms', pick: (r) => r.result.summary.wait.p99, theory: (r) => waitTheory(r).waitPercentile('p99'), theoryLabel: p99TheoryLabel(report), target: t('p99', 'wait') },
+    { label: 'queue length Lq', unit: 'messages', pick: (r) => r.result.summary.queueLength, theory: (r) => r.result.theory?.values.Lq ?? null, theoryLabel: meanTheoryLabel(report), target: t('mean', 'queueLength') },
   ];
   if (target && !list.some((m) => m.target)) {
     const s = (r: Run) => r.result.summary;
