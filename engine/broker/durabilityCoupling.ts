@@ -4,6 +4,9 @@ import { DEFAULT_LOG_POLICY, type FsyncPolicy, type LogPolicy } from '../durable
 import type { Topology } from '../durable/records.ts';
 import type { RecoveredMessage, RecoveryReport } from '../durable/recovery.ts';
 import type { OpenedStore, StoreOpener } from '../durable/store.ts';
+import type { TxBackend } from '../durable/txStore/backend.ts';
+import { commitPolicy, type CommitPolicy } from '../durable/txStore/commitPolicy.ts';
+import { txStoreOpener } from '../durable/txStore/txStoreOpener.ts';
 import { EngineError } from '../errors.ts';
 import { Queue } from '../queue/queue.ts';
 import { QueuedMessage } from '../queue/queuedMessage.ts';
@@ -28,6 +31,14 @@ export interface DurableBrokerOptions extends BrokerOptions {
   maxSegments?: number;
   /** `truncate`: on a damaged log, keep what is intact, drop the rest and report it in recoveryReport.repaired. */
   repair?: 'truncate';
+}
+
+/**
+ * A broker whose durable state lives in a database behind `backend` (see Broker.recover): the
+ * transactional store, committing per publish or in groups (see CommitPolicy).
+ */
+export interface TransactionalBrokerOptions extends BrokerOptions, Partial<CommitPolicy> {
+  backend: TxBackend;
 }
 
 /** A broker on real files in `dir`, with the real clock (see Broker.open). */
@@ -56,6 +67,11 @@ export class DurabilityCoupling {
   recover(options: DurableBrokerOptions, done: (error: Error | null) => void): void {
     const policy = logPolicy(options);
     this.open(logStoreOpener(options.storage, this.core.clock, policy, { repair: options.repair }), done);
+  }
+
+  /** Reads the committed state behind `options.backend` into this (new, empty) broker and starts committing. */
+  recoverTransactional(options: TransactionalBrokerOptions, done: (error: Error | null) => void): void {
+    this.open(txStoreOpener(options.backend, this.core.clock, commitPolicy(options)), done);
   }
 
   /** Opens a store, rebuilds the broker from what it recovered and starts writing; completes through `done`. */
