@@ -22,6 +22,11 @@ export class CommittedStateBuilder {
     return builder;
   }
 
+  /** Unsettled messages held (of any queue). */
+  get messageCount(): number {
+    return this.messages.size;
+  }
+
   applyAll(ops: readonly TxOp[]): void {
     for (const op of ops) this.apply(op);
   }

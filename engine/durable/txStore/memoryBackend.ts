@@ -9,8 +9,8 @@ export interface MemoryDatabaseOptions {
   walWriterDelayMs?: number;
   /** How long one commit of `ops` takes, from when the connection is free. */
   commitLatencyMs?: (ops: readonly TxOp[], durability: CommitDurability) => number;
-  /** How long connecting and reading the committed state takes. */
-  openLatencyMs?: number;
+  /** How long connecting and reading the committed state (`messages` unsettled rows) takes. */
+  openLatencyMs?: (messages: number) => number;
 }
 
 /**
@@ -80,7 +80,7 @@ export class MemoryDatabase {
   }
 
   openLatencyMs(): number {
-    return this.options.openLatencyMs ?? 1;
+    return this.options.openLatencyMs?.(this.visible.messageCount) ?? 1;
   }
 
   commitLatencyMs(ops: readonly TxOp[]): number {

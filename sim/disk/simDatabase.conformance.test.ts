@@ -1,0 +1,49 @@
+import { describe } from 'vitest';
+import { Broker, type CommitPolicy } from '../../engine/index.ts';
+import { messageStoreConformance, type StoreHarness } from '../../engine/durable/store.conformance.ts';
+import { lognormal } from '../dist/lognormal.ts';
+import { EventLoop } from '../kernel/eventLoop.ts';
+import { randomStreams } from '../random/streams.ts';
+import { simDatabase } from './simDatabase.ts';
+
+/** The store contract on the simulated database, with lognormal commit latencies. */
+function harness(synchronousCommit: 'on' | 'off', policy: Partial<CommitPolicy>, seed: number): () => Promise<StoreHarness> {
+  let run = 0;
+  return async () => {
+    const loop = new EventLoop();
+    const streams = randomStreams(seed + run++);
+    const walWriterDelayMs = 20;
+    const db = simDatabase(loop, streams.stream('db'), {
+      synchronousCommit,
+      walWriterDelayMs,
+      roundTripMs: lognormal(0.2, 0.3),
+      walFlushMs: lognormal(1, 0.5),
+      perOpMs: 0.01,
+      openMs: 1,
+      openPerMessageMs: 0.001,
+    });
+    return {
+      open: async () => {
+        let result: Broker | null = null;
+        let failure: Error | null = null;
+        Broker.recover({ ...policy, clock: loop, random: streams.stream('broker'), backend: db.connect() }, (e, b) => ((failure = e), (result = b)));
+        loop.run({ stopWhen: () => result !== null || failure !== null });
+        if (failure !== null) throw failure;
+        return result!;
+      },
+      advance: async (events) => void loop.run({ maxEvents: events }),
+      settle: async () => void loop.run(),
+      crashBroker: async (broker) => broker.kill(),
+      crashStore: async (broker) => {
+        broker.kill();
+        db.crash(0);
+      },
+      storeCrashLossWindowMs: synchronousCommit === 'on' ? 0 : walWriterDelayMs,
+      now: () => loop.now(),
+    };
+  };
+}
+
+describe('transactional store on the simulated database, per publish', () => messageStoreConformance(harness('on', { commit: 'perPublish' }, 100), { runs: 25 }));
+describe('transactional store on the simulated database, group commit', () => messageStoreConformance(harness('on', { commit: 'group', groupMaxOps: 6, groupMs: 0.7 }, 200), { runs: 25 }));
+describe('transactional store on the simulated database, synchronous_commit off', () => messageStoreConformance(harness('off', { commit: 'group', groupMs: 0.3 }, 300), { runs: 25 }));
