@@ -49,6 +49,11 @@ export class MemoryDatabase {
     return this.clock.now() >= this.downUntilMs;
   }
 
+  /** When the database is (or was) back after its last crash. */
+  get upAtMs(): number {
+    return Math.max(this.downUntilMs, this.clock.now());
+  }
+
   /** A new connection for one broker instance. */
   connect(): TxBackend {
     return new MemoryConnection(this);
