@@ -16,7 +16,7 @@ import type { Broker } from '../broker.ts';
  *     crashBroker: async (broker) => broker.kill(),    // the backend's abandon() drops in-flight commits
  *     crashStore: () => immediateShutdownAndRestart(), // pg_ctl stop -m immediate, then start
  *     storeCrashLossWindowMs: syncCommit ? 0 : 3 * walWriterDelayMs,
- *     now: () => Date.now(),
+ *     now: () => realClock.now(),                  // the adapters' real clock
  *   }), { runs: 10 }));
  *
  * Each harness is a fresh, empty store. Broker crashes are the property's own choice; `crashStore`

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
-import { Broker, type CommitPolicy } from '../../engine/index.ts';
+import type { CommitPolicy } from '../../engine/index.ts';
+import { databaseHarness, recoverOnDatabase } from '../../engine/durable/txStore/testing.ts';
 import { messageStoreConformance, type StoreHarness } from '../../engine/durable/store.conformance.ts';
 import { lognormal } from '../dist/lognormal.ts';
 import { EventLoop } from '../kernel/eventLoop.ts';
@@ -22,25 +23,8 @@ function harness(synchronousCommit: 'on' | 'off', policy: Partial<CommitPolicy>,
       openMs: 1,
       openPerMessageMs: 0.001,
     });
-    return {
-      open: async () => {
-        let result: Broker | null = null;
-        let failure: Error | null = null;
-        Broker.recover({ ...policy, clock: loop, random: streams.stream('broker'), backend: db.connect() }, (e, b) => ((failure = e), (result = b)));
-        loop.run({ stopWhen: () => result !== null || failure !== null });
-        if (failure !== null) throw failure;
-        return result!;
-      },
-      advance: async (events) => void loop.run({ maxEvents: events }),
-      settle: async () => void loop.run(),
-      crashBroker: async (broker) => broker.kill(),
-      crashStore: async (broker) => {
-        broker.kill();
-        db.crash(0);
-      },
-      storeCrashLossWindowMs: synchronousCommit === 'on' ? 0 : walWriterDelayMs,
-      now: () => loop.now(),
-    };
+    const open = () => recoverOnDatabase(loop, db, policy, streams.stream('broker'));
+    return databaseHarness(loop, db, open, synchronousCommit === 'on' ? 0 : walWriterDelayMs);
   };
 }
 

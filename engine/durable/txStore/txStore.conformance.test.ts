@@ -3,26 +3,15 @@ import { EventLoop } from '../../../sim/kernel/eventLoop.ts';
 import { messageStoreConformance, type StoreHarness } from '../store.conformance.ts';
 import type { CommitPolicy } from './commitPolicy.ts';
 import { MemoryDatabase } from './memoryBackend.ts';
-import { recoverOnDatabase } from './testing.ts';
+import { databaseHarness, recoverOnDatabase } from './testing.ts';
 
 function harness(durability: 'sync' | 'async', policy: Partial<CommitPolicy>): () => Promise<StoreHarness> {
   return async () => {
     const loop = new EventLoop();
     // Latency grows with the transaction, so group commits and per-publish commits interleave differently.
     const db = new MemoryDatabase(loop, { durability, walWriterDelayMs: 20, commitLatencyMs: (ops) => 0.5 + 0.1 * ops.length });
-    return {
-      open: async () => recoverOnDatabase(loop, db, policy),
-      advance: async (events) => void loop.run({ maxEvents: events }),
-      settle: async () => void loop.run(),
-      crashBroker: async (broker) => broker.kill(),
-      crashStore: async (broker) => {
-        broker.kill();
-        db.crash(0);
-      },
-      // An acknowledged async commit is flushed at the WAL writer's next wake-up, within one delay.
-      storeCrashLossWindowMs: durability === 'sync' ? 0 : 20,
-      now: () => loop.now(),
-    };
+    // An acknowledged async commit is flushed at the WAL writer's next wake-up, within one delay.
+    return databaseHarness(loop, db, () => recoverOnDatabase(loop, db, policy), durability === 'sync' ? 0 : 20);
   };
 }
 
