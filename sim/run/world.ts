@@ -116,7 +116,9 @@ export class World {
     const durability = this.scenario.broker.durability;
     if (durability === undefined) return undefined;
     const postgres = postgresSettings(this.scenario);
-    if (postgres !== undefined && this.database !== undefined) {
+    if (postgres !== undefined) {
+      // Never fall back to the log silently: a mode without a database (yet) must say so.
+      if (this.database === undefined) throw new Error('broker.durability.store "postgres": this run has no database to put the store in');
       return { backend: this.database.connect(), commit: postgres.commit, groupMaxOps: postgres.groupMaxOps, groupMs: postgres.groupMs };
     }
     if (this.disk === undefined) return undefined;
