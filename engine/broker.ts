@@ -3,7 +3,7 @@ import { Consumers } from './broker/consumers.ts';
 import { BrokerCore } from './broker/core.ts';
 import { DeadLettering } from './broker/deadLettering.ts';
 import { Dispatcher } from './broker/dispatch.ts';
-import { DurabilityCoupling, type DurableBrokerOptions, type OpenOptions } from './broker/durabilityCoupling.ts';
+import { DurabilityCoupling, type DurableBrokerOptions, type OpenOptions, type TransactionalBrokerOptions } from './broker/durabilityCoupling.ts';
 import { Exchanges } from './broker/exchanges.ts';
 import { Expiry } from './broker/expiry.ts';
 import { Publishing } from './broker/publishing.ts';
@@ -26,7 +26,7 @@ import type {
   QueueOptions,
 } from './types.ts';
 
-export type { DurableBrokerOptions, OpenOptions } from './broker/durabilityCoupling.ts';
+export type { DurableBrokerOptions, OpenOptions, TransactionalBrokerOptions } from './broker/durabilityCoupling.ts';
 export type PublishOutcome = PublishResult & { ack: boolean };
 
 /**
@@ -79,10 +79,16 @@ export class Broker {
    * restores durable exchanges, queues, bindings and every unsettled persistent message in its
    * order and priority (delivered-but-unacked ones come back redelivered), then logs from a fresh
    * segment. Completes through the callback, so it runs unchanged in virtual time.
+   *
+   * With `options.backend` instead of `storage`, the broker persists in a database through the
+   * transactional store: it reads the committed state back (delivered-but-unacked messages again
+   * come back redelivered) and commits per publish or in groups.
    */
-  static recover(options: DurableBrokerOptions, done: (error: Error | null, broker: Broker | null) => void): void {
+  static recover(options: DurableBrokerOptions | TransactionalBrokerOptions, done: (error: Error | null, broker: Broker | null) => void): void {
     const broker = new Broker(options);
-    broker.durable.recover(options, (error) => (error ? done(error, null) : done(null, broker)));
+    const opened = (error: Error | null) => (error ? done(error, null) : done(null, broker));
+    if ('backend' in options) broker.durable.recoverTransactional(options, opened);
+    else broker.durable.recover(options, opened);
   }
 
   /**

@@ -4,8 +4,12 @@
  * simulator.
  */
 export { QueueOptionsSchema, ExchangeOptionsSchema, ConsumeOptionsSchema } from './options.ts';
-export { Broker, type DurableBrokerOptions, type OpenOptions, type PublishOutcome } from './broker.ts';
+export { Broker, type DurableBrokerOptions, type OpenOptions, type PublishOutcome, type TransactionalBrokerOptions } from './broker.ts';
 export type { FsyncPolicy } from './durable/messageLog.ts';
+export type { CommitDurability, CommittedState, TxBackend, TxOp } from './durable/txStore/backend.ts';
+export { commitPolicy, DEFAULT_COMMIT_POLICY, type CommitPolicy } from './durable/txStore/commitPolicy.ts';
+export { CommittedStateBuilder } from './durable/txStore/committedState.ts';
+export { MemoryDatabase, type MemoryDatabaseOptions } from './durable/txStore/memoryBackend.ts';
 export { LogCorruptionError, type RecoveryReport, type RepairAction } from './durable/recovery.ts';
 export type { Storage, Done } from './storage.ts';
 export { StorageError } from './storage.ts';

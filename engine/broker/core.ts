@@ -2,7 +2,7 @@ import { CryptoRandom } from '../adapters/cryptoRandom.ts';
 import { RealClock } from '../adapters/realClock.ts';
 import type { Clock } from '../clock.ts';
 import { Channel } from '../consumer.ts';
-import type { Durability } from '../durable/durability.ts';
+import type { MessageStore } from '../durable/store.ts';
 import { EngineError } from '../errors.ts';
 import { noteRoom, type Queue, type QueueConsumer, type QueueDelivery } from '../queue/queue.ts';
 import { GONE, type QueuedMessage } from '../queue/queuedMessage.ts';
@@ -38,7 +38,7 @@ export class BrokerCore {
   nextConsumerId = 1;
   nextQueueId = 1;
   closed = false;
-  durability: Durability | undefined;
+  durability: MessageStore | undefined;
 
   constructor(options: BrokerOptions) {
     this.clock = options.clock ?? new RealClock();

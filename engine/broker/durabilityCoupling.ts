@@ -1,12 +1,17 @@
-import { bindingRecord, Durability } from '../durable/durability.ts';
+import { bindingRecord } from '../durable/durability.ts';
+import { logStoreOpener } from '../durable/logStore.ts';
 import { DEFAULT_LOG_POLICY, type FsyncPolicy, type LogPolicy } from '../durable/messageLog.ts';
 import type { Topology } from '../durable/records.ts';
-import { recoverLog, type RecoveredLog, type RecoveredMessage, type RecoveryReport } from '../durable/recovery.ts';
+import type { RecoveredMessage, RecoveryReport } from '../durable/recovery.ts';
+import type { OpenedStore, StoreOpener } from '../durable/store.ts';
+import type { TxBackend } from '../durable/txStore/backend.ts';
+import { commitPolicy, type CommitPolicy } from '../durable/txStore/commitPolicy.ts';
+import { txStoreOpener } from '../durable/txStore/txStoreOpener.ts';
 import { EngineError } from '../errors.ts';
 import { Queue } from '../queue/queue.ts';
 import { QueuedMessage } from '../queue/queuedMessage.ts';
 import { Exchange } from '../routing/exchange.ts';
-import { StorageError, type Storage } from '../storage.ts';
+import type { Storage } from '../storage.ts';
 import type { BrokerOptions } from '../types.ts';
 import type { BrokerCore } from './core.ts';
 import type { DeadLettering } from './deadLettering.ts';
@@ -28,19 +33,27 @@ export interface DurableBrokerOptions extends BrokerOptions {
   repair?: 'truncate';
 }
 
+/**
+ * A broker whose durable state lives in a database behind `backend` (see Broker.recover): the
+ * transactional store, committing per publish or in groups (see CommitPolicy).
+ */
+export interface TransactionalBrokerOptions extends BrokerOptions, Partial<CommitPolicy> {
+  backend: TxBackend;
+}
+
 /** A broker on real files in `dir`, with the real clock (see Broker.open). */
 export interface OpenOptions extends Omit<DurableBrokerOptions, 'storage' | 'clock'> {
   dir: string;
 }
 
 /**
- * Everything that couples the broker to its durable log, in one place: validating the log policy,
- * opening real files, replaying a recovered log into queues, the topology a new segment starts
- * with, and syncing or abandoning the log at close and kill. (The per-operation records — enqueue,
- * deliver, settle, declare — are one-line calls on `core.durability` where the operation happens.)
+ * Everything that couples the broker to its message store, in one place: validating the store's
+ * settings, opening it, replaying what it recovered into queues, the topology a new log segment
+ * starts with, and closing or abandoning the store at close and kill. (The per-operation calls —
+ * enqueue, deliver, settle, declare — are one-line calls on `core.durability` where the operation
+ * happens.)
  */
 export class DurabilityCoupling {
-  private storage: Storage | undefined;
   /** What recovery found, for a broker opened from storage. */
   recoveryReport: RecoveryReport | undefined;
 
@@ -53,61 +66,60 @@ export class DurabilityCoupling {
   /** Replays `storage`'s log into this (new, empty) broker and starts logging; completes through `done`. */
   recover(options: DurableBrokerOptions, done: (error: Error | null) => void): void {
     const policy = logPolicy(options);
+    this.open(logStoreOpener(options.storage, this.core.clock, policy, { repair: options.repair }), done);
+  }
+
+  /** Reads the committed state behind `options.backend` into this (new, empty) broker and starts committing. */
+  recoverTransactional(options: TransactionalBrokerOptions, done: (error: Error | null) => void): void {
+    this.open(txStoreOpener(options.backend, this.core.clock, commitPolicy(options)), done);
+  }
+
+  /** Opens a store, rebuilds the broker from what it recovered and starts writing; completes through `done`. */
+  open(opener: StoreOpener, done: (error: Error | null) => void): void {
     const startedMs = this.core.clock.now();
-    recoverLog(options.storage, { repair: options.repair }, (error, recovered) => {
-      if (error || recovered === null) return done(error ?? new Error('recovery returned nothing'));
+    opener((error, opened) => {
+      if (error || opened === null) return done(error ?? new Error('the store opened with nothing'));
       try {
-        this.restore(recovered, options.storage, policy);
+        this.restore(opened);
       } catch (restoreError) {
         return done(restoreError as Error);
       }
-      this.recoveryReport = { ...recovered.report, durationMs: this.core.clock.now() - startedMs };
-      // A log that cannot write (read-only or unwritable directory) fails here, not later as nacks.
-      this.core.durability!.log.whenStarted((startError) => {
-        if (startError === null) return done(null);
-        this.kill();
-        (options.storage as { close?: (cb: () => void) => void }).close?.(() => {});
-        done(new StorageError(`cannot write to the log: ${startError.message}`));
-      });
+      this.recoveryReport = { ...opened.state.report, durationMs: this.core.clock.now() - startedMs };
+      this.core.durability!.whenStarted(done);
     });
   }
 
-  /** Syncs the log and closes its files (after the broker stopped its timers). */
+  /** Makes the store durable and releases it (after the broker stopped its timers). */
   close(done?: (error: Error | null) => void): void {
     const durability = this.core.durability;
     if (durability === undefined) return done?.(null);
-    durability.log.close((error) => {
-      durability.log.stop();
-      const storage = this.storage as { close?: (cb: (e: Error | null) => void) => void } | undefined;
-      if (storage?.close !== undefined) storage.close((closeError) => done?.(error ?? closeError));
-      else done?.(error);
-    });
+    durability.close((error) => done?.(error));
   }
 
-  /** Abandons the log as a crash would: no more writes, syncs or callbacks. */
+  /** Abandons the store as a crash would: no more writes, syncs or callbacks. */
   kill(): void {
-    this.core.durability?.log.stop();
+    this.core.durability?.kill();
   }
 
   afterDurable(callback: (ok: boolean) => void): void {
-    const log = this.core.durability?.log;
-    if (log === undefined) return callback(true);
-    log.whenDurable(log.lastSeq, callback);
+    const store = this.core.durability;
+    if (store === undefined) return callback(true);
+    store.afterDurable(callback);
   }
 
   get storageError(): Error | null {
-    return this.core.durability?.log.failed ?? null;
+    return this.core.durability?.failed ?? null;
   }
 
-  /** Rebuilds state from a recovered log, then starts logging to a fresh segment. */
-  private restore(recovered: RecoveredLog, storage: Storage, policy: LogPolicy): void {
+  /** Rebuilds state from what the store recovered, then starts writing. */
+  private restore(opened: OpenedStore): void {
     const { core } = this;
+    const recovered = opened.state;
     for (const e of recovered.topology.exchanges) core.exchanges.set(e.name, new Exchange(e.name, e.type, true, e.alternateExchange));
     for (const q of recovered.topology.queues) core.queues.set(q.name, new Queue(q.name, q.options));
     for (const b of recovered.topology.bindings) core.exchanges.get(b.exchange)?.bind(b.queue, b.bindingKey, b.args);
     for (const [name, messages] of recovered.messages) this.restoreMessages(core.queues.get(name)!, messages);
-    this.storage = storage;
-    core.durability = new Durability(storage, core.clock, policy, recovered.segments, recovered.nextSegment, recovered.nextLogId, {
+    core.durability = opened.start({
       topology: () => this.durableTopology(),
       forEachLoggedMessage: (visit) => {
         for (const queue of core.queues.values()) if (queue.durable) core.forEachMessageOf(queue, (m) => m.logId >= 0 && visit(queue.name, m));
@@ -126,7 +138,7 @@ export class DurabilityCoupling {
       const message = new QueuedMessage(m.seq, m.body, m.properties, m.exchange, m.routingKey, m.level, m.expiresAtMs, m.deaths);
       message.deliveryCount = m.deliveryCount;
       message.logId = m.logId;
-      message.segment = m.segment!;
+      message.segment = m.segment ?? -1;
       queue.ready.pushBack(message);
       queue.nextSeq = Math.max(queue.nextSeq, m.seq + 1);
       if (message.expiresAtMs !== Infinity) this.expiry.track(queue, message);

@@ -32,7 +32,7 @@ export class Publishing {
     const bytes = typeof body === 'string' ? textEncoder.encode(body) : body;
     if (!(bytes instanceof Uint8Array)) throw new EngineError('INVALID_ARGUMENT', 'publish: body must be a Uint8Array or a string');
     const targets = this.router.route(source, routingKey, properties.headers);
-    const loggedBefore = core.durability?.log.lastSeq ?? 0;
+    const loggedBefore = core.durability?.position ?? 0;
     const result = this.enqueueAll(targets, bytes, properties, exchange, routingKey);
     this.dispatcher.run();
     if (onConfirm !== undefined) {

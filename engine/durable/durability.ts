@@ -1,27 +1,31 @@
 import type { Clock } from '../clock.ts';
 import type { QueuedMessage } from '../queue/queuedMessage.ts';
-import type { Storage } from '../storage.ts';
+import { StorageError, type Storage } from '../storage.ts';
 import type { ExchangeType, HeaderValue, QueueOptions } from '../types.ts';
 import { MessageLog, type LogPolicy, type SegmentState } from './messageLog.ts';
-import { RecordType, type BindingRecord, type Topology } from './records.ts';
+import { RecordType, type BindingRecord } from './records.ts';
+import type { DurableBrokerView, MessageStore } from './store.ts';
 
-/** What the durability layer needs to see of the broker. */
-export interface DurableBrokerView {
-  topology(): Topology;
-  /** Every message still in a durable queue (ready, delayed or unacked). */
-  forEachLoggedMessage(visit: (queue: string, message: QueuedMessage) => void): void;
-}
+export type { DurableBrokerView } from './store.ts';
 
 /**
  * Writes what must survive a restart into the log: durable topology, persistent messages on
  * durable queues, their deliveries and their settlement. Transient messages and non-durable
  * queues are never written, so they are gone after a restart, as in RabbitMQ.
  */
-export class Durability {
+export class Durability implements MessageStore {
   readonly log: MessageLog;
   private nextLogId: number;
 
-  constructor(storage: Storage, clock: Clock, policy: LogPolicy, segments: SegmentState[], nextSegment: number, nextLogId: number, private readonly broker: DurableBrokerView) {
+  constructor(
+    private readonly storage: Storage,
+    clock: Clock,
+    policy: LogPolicy,
+    segments: SegmentState[],
+    nextSegment: number,
+    nextLogId: number,
+    private readonly broker: DurableBrokerView,
+  ) {
     this.nextLogId = nextLogId;
     this.log = new MessageLog(storage, clock, policy, segments, nextSegment, broker.topology(), (oldest) => this.copyForward(oldest));
   }
@@ -69,11 +73,47 @@ export class Durability {
     this.log.noteSettled(message.segment, seq);
   }
 
+  get position(): number {
+    return this.log.lastSeq;
+  }
+
   /** Calls back once everything logged so far is as durable as the policy promises. */
   whenDurable(sinceSeq: number, callback: (ack: boolean) => void): boolean {
     if (this.log.lastSeq <= sinceSeq) return false;
     this.log.whenDurable(this.log.lastSeq, callback);
     return true;
+  }
+
+  afterDurable(callback: (ok: boolean) => void): void {
+    this.log.whenDurable(this.log.lastSeq, callback);
+  }
+
+  /** A log that cannot write (read-only or unwritable directory) fails here, not later as nacks. */
+  whenStarted(callback: (error: Error | null) => void): void {
+    this.log.whenStarted((startError) => {
+      if (startError === null) return callback(null);
+      this.kill();
+      (this.storage as { close?: (cb: () => void) => void }).close?.(() => {});
+      callback(new StorageError(`cannot write to the log: ${startError.message}`));
+    });
+  }
+
+  /** Syncs the log, marks the clean close, and closes the storage's files. */
+  close(done: (error: Error | null) => void): void {
+    this.log.close((error) => {
+      this.log.stop();
+      const storage = this.storage as { close?: (cb: (e: Error | null) => void) => void };
+      if (storage.close !== undefined) storage.close((closeError) => done(error ?? closeError));
+      else done(error);
+    });
+  }
+
+  kill(): void {
+    this.log.stop();
+  }
+
+  get failed(): Error | null {
+    return this.log.failed;
   }
 
   private writeEnqueue(queue: string, message: QueuedMessage): void {

@@ -204,6 +204,6 @@ export function validRecordFollows(data: Uint8Array, view: DataView, from: numbe
 /** The segment number a header names (undefined: not a valid header). */
 export const headerNumber = readSegmentHeader;
 
-function sameBinding(a: { queue: string; exchange: string; bindingKey: string; args: object }, b: typeof a): boolean {
+export function sameBinding(a: { queue: string; exchange: string; bindingKey: string; args: object }, b: typeof a): boolean {
   return a.queue === b.queue && a.exchange === b.exchange && a.bindingKey === b.bindingKey && JSON.stringify(a.args) === JSON.stringify(b.args);
 }

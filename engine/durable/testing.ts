@@ -1,7 +1,7 @@
 import { EventLoop } from '../../sim/kernel/eventLoop.ts';
 import { SimDisk, type SimDiskOptions } from '../../sim/disk/simDisk.ts';
 import { randomStreams } from '../../sim/random/streams.ts';
-import { Broker, type DurableBrokerOptions } from '../broker.ts';
+import { Broker, type DurableBrokerOptions, type TransactionalBrokerOptions } from '../broker.ts';
 import type { Delivery } from '../types.ts';
 
 /** Test helpers: a durable broker on a SimDisk in virtual time, crashed and recovered at will. */
@@ -16,9 +16,14 @@ export function recoverOn(
   disk: SimDisk,
   options: Omit<DurableBrokerOptions, 'storage' | 'clock'> = {},
 ): Broker {
+  return recoverInVirtualTime(loop, { ...options, storage: disk });
+}
+
+/** Recovers a broker on any store (a Storage or a TxBackend) by running `loop` until it is open; throws recovery's error. */
+export function recoverInVirtualTime(loop: EventLoop, options: Omit<DurableBrokerOptions, 'clock'> | Omit<TransactionalBrokerOptions, 'clock'>): Broker {
   let result: Broker | null = null;
   let failure: Error | null = null;
-  Broker.recover({ random: randomStreams(1).stream('broker'), ...options, clock: loop, storage: disk }, (error, broker) => {
+  Broker.recover({ random: randomStreams(1).stream('broker'), ...options, clock: loop }, (error, broker) => {
     failure = error;
     result = broker;
   });

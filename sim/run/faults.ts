@@ -69,6 +69,9 @@ export function scheduleFaults(world: World, consumers: SimConsumer[], endMs: nu
         });
         break;
       }
+      case 'database-crash':
+        for (const t of fault.atSec) at(i, fault.kind, t * 1000, () => world.databaseCrash(fault.downSec * 1000, () => consumers.forEach((c) => c.brokerLost())));
+        break;
       default:
         break; // the newer kinds: scheduleNewFaults and FaultyDisk
     }

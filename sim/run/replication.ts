@@ -1,4 +1,5 @@
 import { FaultyDisk, planDiskFaults } from '../disk/diskFaults.ts';
+import { scenarioDatabase } from './databaseStore.ts';
 import { SimDisk } from '../disk/simDisk.ts';
 import { FaultLog } from '../faults/faultLog.ts';
 import { faultReportOf, withFaultSchedule, type ReplicationFaults } from '../faults/faultReport.ts';
@@ -162,14 +163,16 @@ function simulateReplication(scenario: Scenario, seed: number, options: { record
     tearProbability: diskSpec.tearProbability,
   };
   const diskFaults = planDiskFaults(scenario.faults, (i) => streams.stream(`faults/${i}`), faultLog, durationMs);
+  const database = scenarioDatabase(scenario, loop, streams);
   const disk =
-    durability === undefined
+    durability === undefined || database !== undefined
       ? undefined
       : diskFaults.length > 0
         ? new FaultyDisk(loop, streams.stream('disk'), diskOptions, diskFaults, faultLog)
         : new SimDisk(loop, streams.stream('disk'), diskOptions);
   const world = new World(scenario, seed, loop, streams, tracker, makeNetwork(scenario.network, streams), disk);
   world.faultLog = faultLog;
+  world.database = database;
 
   const consumers: SimConsumer[] = [];
   const fleets: Fleet[] = [];

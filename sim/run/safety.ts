@@ -2,9 +2,13 @@ import type { Scenario } from '../scenario/schema.ts';
 import { SimulationInvariantError } from './invariantError.ts';
 import type { Accounting } from './measure.ts';
 
-/** With fsync always, publisher confirms and manual acks everywhere, the engine promises that nothing confirmed is lost, whatever the crashes. */
+/**
+ * With fsync always (or the postgres store with synchronous commit on), publisher confirms and
+ * manual acks everywhere, the engine promises that nothing confirmed is lost, whatever the crashes.
+ */
 export function confirmedMustSurvive(scenario: Scenario): boolean {
-  const durable = scenario.broker.durability?.fsync === 'always';
+  const d = scenario.broker.durability;
+  const durable = d?.store === 'postgres' ? (d.postgres?.synchronousCommit ?? 'on') === 'on' : d?.fsync === 'always';
   const queuesDurable = scenario.broker.queues.every((q) => q.durable);
   const producers = scenario.producers.every((p) => p.confirms && p.persistent);
   const consumers = scenario.consumers.every((c) => c.ack === 'manual');
@@ -18,7 +22,7 @@ export function confirmedMustSurvive(scenario: Scenario): boolean {
  */
 export function checkSafety(scenario: Scenario, accounting: Accounting, seed: number, atMs: number): void {
   if (confirmedMustSurvive(scenario) && accounting.lost > 0) {
-    throw new SimulationInvariantError(`${accounting.lost} confirmed messages lost with fsync always, confirms and manual ack`, seed, atMs);
+    throw new SimulationInvariantError(`${accounting.lost} confirmed messages lost with ${scenario.broker.durability?.store === 'postgres' ? 'synchronous commit' : 'fsync always'}, confirms and manual ack`, seed, atMs);
   }
   if (accounting.unexpected > 0) {
     throw new SimulationInvariantError(`${accounting.unexpected} messages appeared that were never published`, seed, atMs);

@@ -1,4 +1,4 @@
-import { Broker } from '../../engine/index.ts';
+import { Broker, type DurableBrokerOptions, type MemoryDatabase, type TransactionalBrokerOptions } from '../../engine/index.ts';
 import type { SimDisk } from '../disk/simDisk.ts';
 import type { EventLoop } from '../kernel/eventLoop.ts';
 import type { RandomStream } from '../random/streams.ts';
@@ -9,6 +9,7 @@ import { Lifetime } from './lifetime.ts';
 import { declareTopology } from './topology.ts';
 import type { Tracker } from './tracker.ts';
 import { FlowBook } from '../workload/flowBook.ts';
+import { postgresSettings } from './databaseStore.ts';
 
 /**
  * The simulated system of one replication: the clock, the network, the disk, and the broker's life
@@ -31,6 +32,8 @@ export class World {
   faultLog = new FaultLog();
   /** Why recovery refused to start the broker after an injected fault broke the disk's promise; it stays down. */
   recoveryRefused: string | undefined;
+  /** The simulated database of a postgres-store scenario (it outlives broker crashes); undefined otherwise. */
+  database: MemoryDatabase | undefined;
   /** A scheduled restart, until it starts. */
   private restartTimer: number | undefined;
   /** The run is over and a broker is being recovered only to judge loss: no client is told. */
@@ -82,22 +85,20 @@ export class World {
       if (this.crashes > 0) this.recoveryMs.push(this.loop.now() - startedMs);
       for (const listener of this.onUp) listener();
     };
-    if (durability === undefined || this.disk === undefined) {
+    const store = this.storeOptions();
+    if (durability === undefined || store === undefined) {
       ready(new Broker({ clock, random, observer: this.tracker }));
       return;
     }
     this.restarting = true;
+    // A broker cannot start while its database is down: it connects once the database is back.
+    if (this.database !== undefined && !this.database.up) {
+      this.process.abandon();
+      this.restartTimer = this.loop.setTimer(this.database.upAtMs, () => this.start());
+      return;
+    }
     Broker.recover(
-      {
-        clock,
-        random,
-        observer: this.tracker,
-        storage: this.disk,
-        fsync: durability.fsync,
-        batchMs: durability.batchMs,
-        batchRecords: durability.batchRecords,
-        segmentBytes: durability.segmentBytes,
-      },
+      { clock, random, observer: this.tracker, ...store },
       (error, broker) => {
         if ((error || broker === null) && this.faultLog.voidedPromises.length > 0) {
           // The disk was made to lie or corrupt: refusing a damaged log is the engine doing its job.
@@ -108,6 +109,37 @@ export class World {
         ready(broker);
       },
     );
+  }
+
+  /** Where a durable broker keeps its state: the simulated disk (the log) or a new connection to the simulated database. */
+  private storeOptions(): Omit<DurableBrokerOptions, 'clock'> | Omit<TransactionalBrokerOptions, 'clock'> | undefined {
+    const durability = this.scenario.broker.durability;
+    if (durability === undefined) return undefined;
+    const postgres = postgresSettings(this.scenario);
+    if (postgres !== undefined) {
+      // Never fall back to the log silently: a mode without a database (yet) must say so.
+      if (this.database === undefined) throw new Error('broker.durability.store "postgres": this run has no database to put the store in');
+      return { backend: this.database.connect(), commit: postgres.commit, groupMaxOps: postgres.groupMaxOps, groupMs: postgres.groupMs };
+    }
+    if (this.disk === undefined) return undefined;
+    return { storage: this.disk, fsync: durability.fsync, batchMs: durability.batchMs, batchRecords: durability.batchRecords, segmentBytes: durability.segmentBytes };
+  }
+
+  /**
+   * The database server crashes (postgres store only): it loses its unflushed asynchronous commits
+   * and is down for `downMs`. The broker loses its connection with it and goes down too — what it
+   * holds in memory may no longer be in the database — and reloads the committed state once the
+   * database is back, as a RabbitMQ vhost restarts when its message store fails. Meanwhile
+   * publishes find it unavailable; commits in flight are never confirmed.
+   */
+  databaseCrash(downMs: number, beforeBrokerDown: () => void): boolean {
+    if (this.database === undefined) return false;
+    this.database.crash(downMs);
+    if (this.broker !== undefined) {
+      beforeBrokerDown();
+      this.crash(downMs);
+    }
+    return true;
   }
 
   /** A crash: the broker process dies, the disk loses what was not synced; restart after `downMs`. */

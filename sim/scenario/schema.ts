@@ -8,6 +8,7 @@ import { TIME_VARYING_ARRIVALS } from './loadSpec.ts';
 import { DATA_FILE_FIELDS } from './dataFileSpec.ts';
 import { FLEET_FIELDS } from './fleetSpec.ts';
 import { ExpectSpec } from './expectSpec.ts';
+import { checkStore, DatabaseCrashFaultSpec, STORE_FIELDS } from './storeSpec.ts';
 
 /**
  * A scenario: one question a planner, teacher or engineer asks of a queue design, as data. The zod
@@ -72,11 +73,13 @@ export const BindingSpec = z.strictObject({
 export const BrokerSpec = z.strictObject({
   durability: z
     .strictObject({
-      fsync: z.enum(['always', 'batch', 'never']).describe('always: sync before each confirm; batch: group commit every batchMs or batchRecords; never: leave it to the OS (a crash loses the unsynced tail).'),
+      fsync: z.enum(['always', 'batch', 'never']).optional().describe('(log store) always: sync before each confirm; batch: group commit every batchMs or batchRecords; never: leave it to the OS (a crash loses the unsynced tail).'),
       batchMs: positive.default(5).describe('fsync batch: the longest a write waits for its group commit.'),
       batchRecords: z.number().int().positive().default(10_000).describe('fsync batch: sync early once this many records wait.'),
       segmentBytes: z.number().int().min(1024).default(16 * 1024 * 1024).describe('Size at which the log rolls to a new segment (compaction deletes whole segments).'),
+      ...STORE_FIELDS,
     })
+    .superRefine(checkStore)
     .optional()
     .describe('Omit for an in-memory broker (a crash loses everything).'),
   disk: z
@@ -190,6 +193,7 @@ export const FaultSpec = z.discriminatedUnion('kind', [
     factor: positive.describe('Every network latency is multiplied by this.'),
   }),
   ...NEW_FAULT_SPECS,
+  DatabaseCrashFaultSpec,
 ]);
 export type FaultSpec = z.infer<typeof FaultSpec>;
 

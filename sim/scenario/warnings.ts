@@ -77,7 +77,12 @@ function faultWarnings(scenario: Scenario, raw: unknown): ScenarioWarning[] {
       case 'disk-slow':
       case 'disk-stall':
         if (!durable) at('kind', `${f.kind} has no effect: the broker has no disk (no broker.durability)`);
+        else if (scenario.broker.durability?.store === 'postgres') at('kind', `${f.kind} has no effect: the postgres store writes no log (the database's latency is postgres.latency)`);
         if (after(f.kind === 'disk-stall' ? f.atSec : f.fromSec)) at('', `starts at or after durationSec (${scenario.durationSec} s): never fires`);
+        break;
+      case 'database-crash':
+        if (scenario.broker.durability?.store !== 'postgres') at('kind', 'has no effect: the broker has no database (broker.durability.store is not "postgres")');
+        if (f.atSec.some(after)) at('atSec', `crash times at or after durationSec (${scenario.durationSec} s) never fire`);
         break;
       case 'latency-spike':
         if (instantNetwork) at('factor', 'has no effect: the network has no latency to multiply (set network.*LatencyMs)');

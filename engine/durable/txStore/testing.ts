@@ -1,0 +1,28 @@
+import type { EventLoop } from '../../../sim/kernel/eventLoop.ts';
+import type { Broker } from '../../broker.ts';
+import type { Random } from '../../random.ts';
+import type { StoreHarness } from '../store.conformance.ts';
+import { recoverInVirtualTime } from '../testing.ts';
+import type { CommitPolicy } from './commitPolicy.ts';
+import type { MemoryDatabase } from './memoryBackend.ts';
+
+/** Test helper: a broker on a new connection to `db`, recovered in virtual time (throws recovery's error). */
+export function recoverOnDatabase(loop: EventLoop, db: MemoryDatabase, policy: Partial<CommitPolicy> = {}, random?: Random): Broker {
+  return recoverInVirtualTime(loop, { ...policy, ...(random === undefined ? {} : { random }), backend: db.connect() });
+}
+
+/** The store conformance harness for a transactional store on `db` in virtual time; `crashStore` is a database crash. */
+export function databaseHarness(loop: EventLoop, db: MemoryDatabase, open: () => Broker, lossWindowMs: number): StoreHarness {
+  return {
+    open: async () => open(),
+    advance: async (events) => void loop.run({ maxEvents: events }),
+    settle: async () => void loop.run(),
+    crashBroker: async (broker) => broker.kill(),
+    crashStore: async (broker) => {
+      broker.kill();
+      db.crash(0);
+    },
+    storeCrashLossWindowMs: lossWindowMs,
+    now: () => loop.now(),
+  };
+}
