@@ -19,7 +19,9 @@ Runs the scenario outside virtual time and writes the same report, marked as a r
                      files (fdatasync) in a fresh directory under D (default: the OS temp dir).
                      Producers publish on their sampled schedule and their lateness is measured;
                      consumers serve by waiting their sampled service time, and timer overshoot is
-                     measured. Broker crash and disk faults are refused (they need a child process).
+                     measured. With broker-crash faults the engine runs in a child process
+                     (Unix socket, length-prefixed frames) that is SIGKILLed at each crash time
+                     and restarted from its log; disk faults are refused.
   --mode rabbitmq    the same workload against a RabbitMQ broker over AMQP (see --amqp-url).
   --replications R   real runs one after another (default 1: intervals from batch means)
   --allow-long       run even when the expected wall time exceeds 300 s

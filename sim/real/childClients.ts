@@ -23,7 +23,7 @@ export interface ChildSide {
   pendingConfirms: Map<number, { id: number; sentMs: number }>;
   nextSeq: number;
   /** The clients' own count, kept apart from the tracker so tests can check the accounting against it. */
-  own: { sent: number; unavailable: number; confirmed: Set<number>; delivered: Set<number>; acked: number };
+  own: { sent: number; unavailable: number; confirmed: Set<number>; delivered: Set<number>; ackSent: Set<number> };
 }
 
 /** A producer: arrivals on the sampled schedule (lateness measured by the loop); a publish while the broker is down is unavailable, as in the simulator. */
@@ -143,7 +143,7 @@ export class ChildConsumer {
       const failed = this.spec.failureProbability > 0 && this.failureStream.next() < this.spec.failureProbability;
       if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), !failed);
       if (this.spec.ack === 'manual') {
-        if (!failed) this.side.own.acked++;
+        if (!failed && this.side.broker !== undefined) this.side.own.ackSent.add(item.id);
         if (failed && this.spec.onFailure === 'requeue' && item.copy >= 0) tracker.returned(item.copy);
         this.side.broker?.send(failed ? 'nack' : 'ack', { deliveryTag: item.deliveryTag, requeue: this.spec.onFailure === 'requeue' });
       }

@@ -44,7 +44,7 @@ export async function runChildReplication(scenario: Scenario, seed: number, opti
   });
   const logDir = scenario.broker.durability === undefined ? null : mkdtempSync(join(options.dir ?? tmpdir(), 'qlab-real-'));
   const loop = new WallClockLoop(4096);
-  const side: ChildSide = { loop, tracker, ledger: new PublisherLedger(), scenario, broker: undefined, incarnation: 0, pendingConfirms: new Map(), nextSeq: 0, own: { sent: 0, unavailable: 0, confirmed: new Set(), delivered: new Set(), acked: 0 } };
+  const side: ChildSide = { loop, tracker, ledger: new PublisherLedger(), scenario, broker: undefined, incarnation: 0, pendingConfirms: new Map(), nextSeq: 0, own: { sent: 0, unavailable: 0, confirmed: new Set(), delivered: new Set(), ackSent: new Set() } };
   const consumers: ChildConsumer[] = [];
   scenario.consumers.forEach((spec, i) => {
     for (let k = 0; k < spec.count; k++) consumers.push(new ChildConsumer(side, spec, consumers.length, streams.stream(`consumer/${spec.name ?? i}/${k}`)));
@@ -83,7 +83,7 @@ export async function runChildReplication(scenario: Scenario, seed: number, opti
     };
     return { replication, own: side.own };
   } finally {
-    life.stop();
+    await life.stop();
     if (logDir !== null && options.keepLog !== true) rmSync(logDir, { recursive: true, force: true });
   }
 }
@@ -116,7 +116,7 @@ class ChildLife {
   /** SIGKILL now; a fresh child on the same log after `downMs`. Publishes meanwhile are unavailable. */
   crash(downMs: number): void {
     const { side } = this;
-    this.child?.kill();
+    void this.child?.kill();
     this.child = undefined;
     side.broker = undefined;
     side.incarnation++;
@@ -129,11 +129,12 @@ class ChildLife {
     });
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.side.incarnation++;
-    this.child?.kill();
+    const child = this.child;
     this.child = undefined;
     this.side.broker = undefined;
+    await child?.kill();
   }
 
   private onFrame(frame: Frame): void {

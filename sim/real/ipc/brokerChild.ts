@@ -77,11 +77,15 @@ function serve(broker: Broker, frame: Frame): void {
   }
 }
 
-function fail(message: string): never {
+let failed = false;
+
+/** Tells the parent why (one error frame), then exits: after a broken frame nothing more is read. */
+function fail(message: string): void {
+  if (failed) return;
+  failed = true;
   if (socket !== undefined) socket.end(encodeFrame('error', { message }), () => process.exit(1));
   else process.stderr.write(`${message}\n`);
-  setTimeout(() => process.exit(1), 500).unref();
-  throw new Error(message);
+  setTimeout(() => process.exit(1), 500);
 }
 
 const server = createServer({ allowHalfOpen: false }, (connection) => {
@@ -95,6 +99,7 @@ const server = createServer({ allowHalfOpen: false }, (connection) => {
   const waiting: Frame[] = [];
   let broker: Broker | undefined;
   connection.on('data', (chunk: Buffer) => {
+    if (failed) return;
     let frames: Frame[];
     try {
       frames = decoder.push(chunk);
@@ -102,6 +107,7 @@ const server = createServer({ allowHalfOpen: false }, (connection) => {
       return fail((error as Error).message);
     }
     for (const frame of frames) {
+      if (failed) return;
       try {
         if (broker === undefined) waiting.push(frame);
         else serve(broker, frame);
@@ -111,12 +117,16 @@ const server = createServer({ allowHalfOpen: false }, (connection) => {
     }
   });
   const startedMs = performance.now();
-  start((ready) => {
-    declareTopology(ready, config.broker);
-    broker = ready;
-    send('ready', { recoveryMs: performance.now() - startedMs, pid: process.pid });
-    for (const frame of waiting.splice(0)) serve(ready, frame);
-  });
+  try {
+    start((ready) => {
+      declareTopology(ready, config.broker);
+      broker = ready;
+      send('ready', { recoveryMs: performance.now() - startedMs, pid: process.pid });
+      for (const frame of waiting.splice(0)) serve(ready, frame);
+    });
+  } catch (error) {
+    fail(`start failed: ${(error as Error).message}`);
+  }
 });
 const noParent = setTimeout(() => process.exit(3), config.connectTimeoutMs);
 server.listen(config.socketPath);

@@ -18,6 +18,11 @@ export class BrokerChildError extends Error {
 const living = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
+/** How many broker children are alive (started and not yet exited). */
+export function livingBrokerChildren(): number {
+  return living.size;
+}
+
 export function killAllBrokerChildren(): void {
   for (const child of living) child.kill('SIGKILL');
   living.clear();
@@ -63,7 +68,7 @@ export class BrokerChild {
       let isReady = false;
       const fail = (message: string) => {
         clearTimeout(timer);
-        this.kill();
+        void this.kill();
         const error = new BrokerChildError(`${message}${this.stderr ? `: ${this.stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`);
         if (isReady) onFailure(error);
         else reject(error);
@@ -92,13 +97,19 @@ export class BrokerChild {
     if (!this.dead) this.socket?.write(encodeFrame(type, body));
   }
 
-  /** SIGKILL: the broker gets no chance to flush or close anything, as in a power cut of the process. */
-  kill(): void {
-    if (this.dead) return;
-    this.dead = true;
-    this.process.kill('SIGKILL');
-    this.socket?.destroy();
-    rmSync(this.socketDir, { recursive: true, force: true });
+  /**
+   * SIGKILL: the broker gets no chance to flush or close anything, as in a power cut of the process.
+   * Resolves once the process is gone.
+   */
+  kill(): Promise<void> {
+    const gone = this.process.exitCode !== null || this.process.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    if (!this.dead) {
+      this.dead = true;
+      this.process.kill('SIGKILL');
+      this.socket?.destroy();
+      rmSync(this.socketDir, { recursive: true, force: true });
+    }
+    return gone;
   }
 
   /** The child listens only once Node has started: retry until it does. */
