@@ -19,6 +19,8 @@ export interface RealRunOptions {
   keepLog?: boolean;
   /** Run against this RabbitMQ broker instead of the engine (qlab run --mode rabbitmq). */
   amqpUrl?: string;
+  /** RabbitMQ mode: the shell command run at each scheduled broker crash (qlab run --restart-cmd). */
+  restartCmd?: string;
   onProgress?: (replication: number, elapsedMs: number, totalMs: number, messages: number) => void;
 }
 
@@ -42,7 +44,7 @@ export async function executeRealRun(scenario: Scenario, raw: unknown, options: 
   for (let r = 0; r < options.replications; r++) {
     const onProgress = (elapsedMs: number, totalMs: number, messages: number) => options.onProgress?.(r + 1, elapsedMs, totalMs, messages);
     if (rabbit !== undefined) {
-      runs.push(await rabbit.runRabbitReplication(scenario, options.seed + r, options.amqpUrl!, onProgress));
+      runs.push(await rabbit.runRabbitReplication(scenario, options.seed + r, options.amqpUrl!, onProgress, options.restartCmd));
       continue;
     }
     const files = { ...(options.dir !== undefined ? { dir: options.dir } : {}), keepLog: options.keepLog === true, onProgress };
@@ -87,6 +89,7 @@ function realRunNotes(scenario: Scenario, options: RealRunOptions): string[] {
   if (options.amqpUrl !== undefined) {
     return [
       'rabbitmq mode: the workload against a RabbitMQ broker over AMQP 0-9-1 (amqplib); arrival = the publish as the client sent it; queue length = published and not yet delivered, as the clients count it; loss and duplication by message id',
+      ...(options.restartCmd !== undefined && scenario.faults.some((f) => f.kind === 'broker-crash') ? [`broker crashes: \`${options.restartCmd}\` run at each crash time (QLAB_DOWN_MS = the fault's down time), the clients reconnected once the broker accepted connections again; recovery = command start to reconnection; publishes meanwhile are unavailable`] : []),
       `${options.replications === 1 ? 'one run: intervals from batch means of its measurement window' : `${options.replications} runs one after another: intervals across them`}`,
     ];
   }
