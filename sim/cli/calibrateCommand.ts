@@ -6,7 +6,7 @@ import { writeJsonAtomic, checkWritable } from '../report/write.ts';
 import { calibrateDisk } from '../calibrate/diskCalibration.ts';
 
 const HELP = `qlab calibrate disk [--dir D] [--samples N] [--out file] [--json]
-qlab calibrate rabbitmq --amqp-url amqp://127.0.0.1:5672 [--out file] [--json]
+qlab calibrate rabbitmq --amqp-url amqp://127.0.0.1:5672 [--samples N] [--out file] [--json]
 qlab calibrate postgres --url postgres://… | --throwaway-cluster [--out file] [--json]   (qlab calibrate postgres --help)
 
 disk: measures this machine's disk as the engine uses it (FileStorage: O_APPEND writes, fdatasync):
@@ -16,6 +16,12 @@ broker.disk with the measured (empirical) distributions: paste it into a scenari
 file to qlab gap --disk-calibration.
   --dir D        measure the filesystem holding D (default: the OS temp dir)
   --samples N    timed append+fdatasync pairs (default 200)
+
+rabbitmq: measures a RabbitMQ broker's per-message overheads: publish→confirm of persistent
+messages on a confirm channel (one at a time, then paced at 100/s and 300/s) and the ack→next
+delivery turnaround of a prefetch-1 consumer; writes reports/rabbitmq-calibration.json, whose
+"network" object is a scenario's network (or give the file to qlab gap --rabbitmq-calibration).
+  --samples N    timed publishes per load and timed round trips (default 200)
 `;
 
 export async function run(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@ import { numberFlag, parseCommandArgs } from './args.ts';
 import { checkOutputs, emitReport, executeJob, loadOrUsage, slug } from './shared.ts';
 import { UsageError } from './usageError.ts';
 import { loadDiskCalibration, type CalibratedDisk } from '../calibrate/loadCalibration.ts';
+import { loadRabbitCalibration, type CalibratedNetwork } from '../calibrate/rabbitCalibrationFile.ts';
 import { runGap } from '../gap/gapRun.ts';
 import { formatGap } from '../gap/formatGap.ts';
 import { formatRealInfo } from '../real/formatReal.ts';
@@ -13,7 +14,7 @@ import { rabbitRefusals } from '../rabbitmqMode/rabbitTopology.ts';
 
 const HELP = `qlab gap <scenario.json> [--disk-calibration file] [--seed N] [--real-replications R]
                          [--sim-replications S] [--workers N] [--dir D] [--allow-long] [--out file] [--json]
-                         [--amqp-url amqp://127.0.0.1:5672]
+                         [--amqp-url amqp://127.0.0.1:5672 [--rabbitmq-calibration file]]
 
 Runs the scenario for real (the engine in wall time on real files, as qlab run --mode real), then
 simulates it fed with what the real run realised — each queue's service times (sampled time plus
@@ -26,6 +27,8 @@ against the 10 % target, judged only where the real run's half-width is at most 
   --sim-replications S    simulated replications (default 10)
   --amqp-url URL          also run the workload on this RabbitMQ (as qlab run --mode rabbitmq) and
                           set the same simulation against it: a second table
+  --rabbitmq-calibration F  with --amqp-url: set RabbitMQ against a second simulation whose
+                          network is F's (qlab calibrate rabbitmq): the broker's measured overheads
 `;
 
 export async function run(argv: string[]): Promise<number> {
@@ -38,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     dir: { type: 'string' },
     'allow-long': { type: 'boolean' },
     'amqp-url': { type: 'string' },
+    'rabbitmq-calibration': { type: 'string' },
     out: { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -55,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const refusal = realModeRefusal(scenario) ?? wallTimeRefusal(scenario, values['allow-long'] === true);
   if (refusal !== undefined) throw new UsageError(`qlab gap: ${refusal}`);
   const disk = diskOf(values['disk-calibration']);
+  const rabbitNetwork = rabbitNetworkOf(values['rabbitmq-calibration'], amqpUrl);
   if (values.dir !== undefined && !isDirectory(values.dir)) throw new UsageError(`qlab gap: --dir ${values.dir}: not an existing directory`);
   const out = values.out ?? `reports/${slug(scenario.name)}.gap.json`;
   checkOutputs(out);
@@ -65,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
   const { report, gap, real, rabbit } = await runGap(scenario, raw, {
     seed,
     ...(amqpUrl !== undefined ? { amqpUrl } : {}),
+    ...(rabbitNetwork !== undefined ? { rabbitNetwork } : {}),
     realReplications,
     simReplications,
     disk,
@@ -89,6 +95,16 @@ function diskOf(file: string | undefined): CalibratedDisk | undefined {
     return loadDiskCalibration(file);
   } catch (error) {
     throw new UsageError(`qlab gap: --disk-calibration ${(error as Error).message}`);
+  }
+}
+
+function rabbitNetworkOf(file: string | undefined, amqpUrl: string | undefined): CalibratedNetwork | undefined {
+  if (file === undefined) return undefined;
+  if (amqpUrl === undefined) throw new UsageError('qlab gap: --rabbitmq-calibration goes with --amqp-url (it feeds the simulation set against RabbitMQ)');
+  try {
+    return loadRabbitCalibration(file);
+  } catch (error) {
+    throw new UsageError(`qlab gap: --rabbitmq-calibration ${(error as Error).message}`);
   }
 }
 

@@ -12,15 +12,21 @@ import type { Scenario } from '../scenario/schema.ts';
 
 export const REAL_HELP = `qlab run <scenario.json> --mode real [--seed N] [--replications R] [--dir D] [--keep-log]
                               [--allow-long] [--out file] [--json]
-qlab run <scenario.json> --mode rabbitmq --amqp-url amqp://127.0.0.1:5672 [...]
+qlab run <scenario.json> --mode rabbitmq --amqp-url amqp://127.0.0.1:5672 [--restart-cmd "<shell command>"] [...]
 
 Runs the scenario outside virtual time and writes the same report, marked as a real run:
   --mode real        the queuelab engine in this process, on the wall clock, its log on real
                      files (fdatasync) in a fresh directory under D (default: the OS temp dir).
                      Producers publish on their sampled schedule and their lateness is measured;
                      consumers serve by waiting their sampled service time, and timer overshoot is
-                     measured. Broker crash and disk faults are refused (they need a child process).
+                     measured. With broker-crash faults the engine runs in a child process
+                     (Unix socket, length-prefixed frames) that is SIGKILLed at each crash time
+                     and restarted from its log; disk faults are refused.
   --mode rabbitmq    the same workload against a RabbitMQ broker over AMQP (see --amqp-url).
+  --restart-cmd C    rabbitmq mode: run shell command C at each of the scenario's broker-crash
+                     times (e.g. "rabbitmqctl stop_app && rabbitmqctl start_app"; the fault's
+                     down time is in $QLAB_DOWN_MS); the clients reconnect when it is back.
+                     Broker-crash faults are refused in rabbitmq mode without it.
   --replications R   real runs one after another (default 1: intervals from batch means)
   --allow-long       run even when the expected wall time exceeds 300 s
   --keep-log         leave the broker's log directory in place and print it
@@ -36,6 +42,7 @@ export const REAL_FLAGS = {
   'keep-log': { type: 'boolean' },
   'allow-long': { type: 'boolean' },
   'amqp-url': { type: 'string' },
+  'restart-cmd': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -50,7 +57,10 @@ export async function runRealMode(argv: string[]): Promise<number> {
   const amqpUrl = amqpUrlOf(values.mode, values['amqp-url']);
   if (positionals.length !== 1) throw new UsageError(`qlab run: give exactly one scenario file (got ${positionals.length})`);
   const { scenario, raw } = loadOrUsage(positionals[0]!);
-  const refusal = amqpUrl !== undefined ? rabbitRefusal(scenario) : realModeRefusal(scenario);
+  const restartCmd = values['restart-cmd'];
+  if (restartCmd !== undefined && amqpUrl === undefined) throw new UsageError('qlab run: --restart-cmd goes with --mode rabbitmq (real mode restarts its own broker child)');
+  if (restartCmd !== undefined && restartCmd.trim() === '') throw new UsageError('qlab run: --restart-cmd is empty');
+  const refusal = amqpUrl !== undefined ? rabbitRefusal(scenario, restartCmd) : realModeRefusal(scenario);
   if (refusal !== undefined) throw new UsageError(`qlab run: ${refusal}`);
   const tooLong = wallTimeRefusal(scenario, values['allow-long'] === true);
   if (tooLong !== undefined) throw new UsageError(`qlab run: ${tooLong}`);
@@ -62,6 +72,7 @@ export async function runRealMode(argv: string[]): Promise<number> {
     seed,
     replications,
     ...(amqpUrl !== undefined ? { amqpUrl } : {}),
+    ...(restartCmd !== undefined ? { restartCmd } : {}),
     ...(values.dir !== undefined ? { dir: checkedDir(values.dir) } : {}),
     keepLog: values['keep-log'] === true,
     onProgress: realProgress(scenario.name, replications),
@@ -83,8 +94,8 @@ function amqpUrlOf(mode: string, url: string | undefined): string | undefined {
   return url;
 }
 
-function rabbitRefusal(scenario: Scenario): string | undefined {
-  const refused = rabbitRefusals(scenario);
+function rabbitRefusal(scenario: Scenario, restartCmd: string | undefined): string | undefined {
+  const refused = rabbitRefusals(scenario, restartCmd !== undefined ? { restartCmd } : {});
   return refused.length === 0 ? undefined : `'${scenario.name}' uses what RabbitMQ mode cannot run:\n  ${refused.join('\n  ')}`;
 }
 

@@ -88,5 +88,11 @@ describe('qlab gap', () => {
     const bad = runQlab(['gap', file, '--disk-calibration', join(dir, 'none.json')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toBe(`qlab gap: --disk-calibration ${join(dir, 'none.json')}: no such file`);
+    const lone = runQlab(['gap', file, '--rabbitmq-calibration', join(dir, 'none.json')]);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr.trim()).toBe('qlab gap: --rabbitmq-calibration goes with --amqp-url (it feeds the simulation set against RabbitMQ)');
+    const missing = runQlab(['gap', file, '--amqp-url', 'amqp://guest:guest@127.0.0.1:1', '--rabbitmq-calibration', join(dir, 'none.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe(`qlab gap: --rabbitmq-calibration ${join(dir, 'none.json')}: no such file`);
   }, 240_000);
 });

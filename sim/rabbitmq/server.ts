@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import amqp from 'amqplib';
 
 /**
@@ -18,6 +18,8 @@ export interface RabbitServer {
   readonly nodeName: string;
   /** Wall time from spawn to the first accepted AMQP connection. */
   readonly startupMs: number;
+  /** A shell command running `rabbitmqctl <args>` against this node (its cookie, epmd port and name). */
+  ctl(args: string): string;
   /** Stops the node (SIGTERM, then SIGKILL after a grace period) and deletes its directory. */
   stop(): Promise<void>;
 }
@@ -114,7 +116,9 @@ export async function startRabbitServer(options: StartOptions = {}): Promise<Rab
     await stop();
     throw new Error(`${(error as Error).message}\nlast server output:\n${output.slice(-30).join('\n')}`);
   }
-  return { url, amqpPort, nodeName, startupMs: Math.round(performance.now() - startedAt), stop };
+  const ctlScript = join(dirname(RABBITMQ_SERVER_SCRIPT), 'rabbitmqctl');
+  const ctl = (args: string) => `env HOME='${dir}' ERL_EPMD_PORT=${epmdPort} '${ctlScript}' -n '${nodeName}' ${args}`;
+  return { url, amqpPort, nodeName, startupMs: Math.round(performance.now() - startedAt), ctl, stop };
 }
 
 async function waitForAmqp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -33,8 +33,8 @@ export function depth(side: RabbitSide, queue: string, readyDelta: number, unack
 
 const MESSAGE_ID_PREFIX = 'qlab-';
 
-/** A producer on its own channel: arrivals on the sampled schedule (lateness measured by the loop), persistent and confirmed as the scenario says. */
-export function startRabbitProducer(side: RabbitSide, spec: ProducerSpec, channel: Channel | ConfirmChannel, streams: RandomStream, stopAtMs: number): void {
+/** A producer on its own channel (replaced after a broker restart; undefined while there is none): arrivals on the sampled schedule (lateness measured by the loop), persistent and confirmed as the scenario says. */
+export function startRabbitProducer(side: RabbitSide, spec: ProducerSpec, channelOf: () => Channel | ConfirmChannel | undefined, streams: RandomStream, stopAtMs: number): void {
   const arrivals = makeArrivals(spec.arrivals);
   const arrivalStream = streams.stream('arrivals');
   const choices = streams.stream('choices');
@@ -55,6 +55,9 @@ export function startRabbitProducer(side: RabbitSide, spec: ProducerSpec, channe
     const key = pickKey(choices);
     const priority = pickPriority?.(choices);
     const properties = { [ID_PROPERTY]: id, ...(priority !== undefined ? { priority } : {}) };
+    scheduleNext();
+    const options = { persistent: spec.persistent, messageId: `${MESSAGE_ID_PREFIX}${id}`, mandatory: spec.mandatory, ...(priority !== undefined ? { priority } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
+    if (!send(channelOf(), spec, key, body, options, id, nowMs)) return tracker.publishOutcome(id, 'unavailable');
     const queues = routedQueues(side.scenario, spec.exchange, key);
     tracker.publishOutcome(id, 'published');
     if (queues.length === 0) tracker.unroutable(spec.mandatory);
@@ -62,60 +65,104 @@ export function startRabbitProducer(side: RabbitSide, spec: ProducerSpec, channe
       tracker.enqueued(q, properties, nowMs);
       depth(side, q, 1, 0);
     }
-    const options = { persistent: spec.persistent, messageId: `${MESSAGE_ID_PREFIX}${id}`, mandatory: spec.mandatory, ...(priority !== undefined ? { priority } : {}), ...(spec.headers ? { headers: spec.headers } : {}) };
-    if (spec.confirms) {
+  };
+  // Returns false when there is no open channel: the publish found no broker (unavailable, as in the simulator).
+  const send = (channel: Channel | ConfirmChannel | undefined, spec: ProducerSpec, key: string, body: Buffer, options: object, id: number, sentMs: number): boolean => {
+    if (channel === undefined) return false;
+    try {
+      if (!spec.confirms) return channel.publish(spec.exchange, key, body, options), true;
       side.pendingConfirms++;
       (channel as ConfirmChannel).publish(spec.exchange, key, body, options, (error) => {
         side.pendingConfirms--;
-        if (error === null || error === undefined) side.ledger.confirmed(nowMs, loop.now() - nowMs);
-        tracker.confirm(id, error === null || error === undefined);
+        // A channel that closed under the publish (a broker restart) never answered it: unconfirmed, not refused.
+        if (error && /closed/i.test(String((error as Error).message ?? error))) return;
+        if (error === null || error === undefined) side.ledger.confirmed(sentMs, side.loop.now() - sentMs);
+        side.tracker.confirm(id, error === null || error === undefined);
       });
-    } else channel.publish(spec.exchange, key, body, options);
-    scheduleNext();
+      return true;
+    } catch {
+      if (spec.confirms) side.pendingConfirms--;
+      return false; // the channel closed between the restart and our noticing it
+    }
   };
   scheduleNext();
 }
 
-/** A consumer on its own channel: prefetch, manual or auto ack, serving one message at a time for its sampled service time. */
-export async function startRabbitConsumer(side: RabbitSide, spec: ConsumerSpec, channel: Channel, streams: RandomStream): Promise<void> {
-  const service = makeDistribution(spec.serviceTimeMs);
-  const serviceStream = streams.stream('service');
-  const buffer: { msg: ConsumeMessage; copy: number; delivery: Delivery }[] = [];
-  let busy = false;
-  const manual = spec.ack === 'manual';
-  const startNext = () => {
-    const item = buffer.shift();
+/**
+ * A consumer on its own channel: prefetch, manual or auto ack, serving one message at a time for its
+ * sampled service time. After a broker restart it is attached to a fresh channel; what it held on
+ * the dead one is gone (the broker requeues what was unacked).
+ */
+export class RabbitConsumer {
+  private readonly service;
+  private readonly serviceStream: RandomStream;
+  private buffer: { msg: ConsumeMessage; copy: number; delivery: Delivery }[] = [];
+  private busy = false;
+  private channel: Channel | undefined;
+  private generation = 0;
+
+  constructor(private readonly side: RabbitSide, private readonly spec: ConsumerSpec, streams: RandomStream) {
+    this.service = makeDistribution(spec.serviceTimeMs);
+    this.serviceStream = streams.stream('service');
+  }
+
+  /** The channel died with the broker connection. */
+  lost(): void {
+    this.generation++;
+    this.channel = undefined;
+    this.buffer = [];
+    if (this.busy) {
+      this.busy = false;
+      this.side.tracker.consumerBusy(this.side.loop.now(), -1);
+    }
+  }
+
+  async attach(channel: Channel): Promise<void> {
+    const { spec } = this;
+    const manual = spec.ack === 'manual';
+    this.channel = channel;
+    const generation = this.generation;
+    if (spec.prefetch > 0) await channel.prefetch(spec.prefetch);
+    await channel.consume(
+      spec.queue,
+      (msg) => {
+        if (msg === null || generation !== this.generation) return;
+        const { tracker, loop } = this.side;
+        const id = Number(String(msg.properties.messageId ?? '').slice(MESSAGE_ID_PREFIX.length));
+        const delivery = { queue: spec.queue, properties: { [ID_PROPERTY]: Number.isInteger(id) ? id : -1 }, redelivered: msg.fields.redelivered } as unknown as Delivery;
+        tracker.delivered(delivery, loop.now());
+        depth(this.side, spec.queue, -1, manual ? 1 : 0);
+        if (!manual) tracker.acked(spec.queue, delivery.properties, loop.now());
+        this.buffer.push({ msg, copy: tracker.copyOf(delivery), delivery });
+        if (!this.busy) this.startNext();
+      },
+      { noAck: !manual },
+    );
+  }
+
+  private startNext(): void {
+    const item = this.buffer.shift();
     if (item === undefined) return;
-    busy = true;
-    const { tracker, loop } = side;
+    const { tracker, loop } = this.side;
+    const generation = this.generation;
+    this.busy = true;
     tracker.consumerBusy(loop.now(), 1);
     if (item.copy >= 0) tracker.serviceStarted(item.copy, loop.now());
-    loop.after(service.sample(serviceStream), () => {
-      busy = false;
+    loop.after(this.service.sample(this.serviceStream), () => {
+      if (generation !== this.generation) return; // its channel died meanwhile
+      this.busy = false;
       tracker.consumerBusy(loop.now(), -1);
       if (item.copy >= 0) tracker.serviceEnded(item.copy, loop.now(), true);
-      if (manual) {
-        channel.ack(item.msg);
-        tracker.acked(spec.queue, item.delivery.properties, loop.now());
-        depth(side, spec.queue, 0, -1);
+      if (this.spec.ack === 'manual') {
+        try {
+          this.channel?.ack(item.msg);
+          tracker.acked(this.spec.queue, item.delivery.properties, loop.now());
+          depth(this.side, this.spec.queue, 0, -1);
+        } catch {
+          // The channel closed under the ack: the broker will redeliver the message.
+        }
       }
-      startNext();
+      this.startNext();
     });
-  };
-  if (spec.prefetch > 0) await channel.prefetch(spec.prefetch);
-  await channel.consume(
-    spec.queue,
-    (msg) => {
-      if (msg === null) return;
-      const { tracker, loop } = side;
-      const id = Number(String(msg.properties.messageId ?? '').slice(MESSAGE_ID_PREFIX.length));
-      const delivery = { queue: spec.queue, properties: { [ID_PROPERTY]: Number.isInteger(id) ? id : -1 }, redelivered: msg.fields.redelivered } as unknown as Delivery;
-      tracker.delivered(delivery, loop.now());
-      depth(side, spec.queue, -1, manual ? 1 : 0);
-      if (!manual) tracker.acked(spec.queue, delivery.properties, loop.now());
-      buffer.push({ msg, copy: tracker.copyOf(delivery), delivery });
-      if (!busy) startNext();
-    },
-    { noAck: !manual },
-  );
+  }
 }

@@ -120,6 +120,23 @@ describe.runIf(rabbitmqAvailable())('RabbitMQ mode against a real broker', () =>
     expect(parsed.report.runs[2]!.result.accounting.acked).toBe(parsed.report.runs[2]!.result.accounting.published);
   }, 180_000);
 
+  it('qlab gap --rabbitmq-calibration sets RabbitMQ against a second simulation with the calibrated network', () => {
+    const file = scenarioFile('gapcal', { producers: [{ routingKey: 'gapcal-q', arrivals: { process: 'poisson', ratePerSec: 50 } }] });
+    const calibration = join(dir, 'rabbit-cal.json');
+    // A broker whose every hop costs 20 ms: the second simulation must show it in the sojourn, the first must not.
+    const hop = { dist: 'deterministic', mean: 20 };
+    writeFileSync(calibration, JSON.stringify({ kind: 'qlab-rabbitmq-calibration', version: 1, network: { publishLatencyMs: hop, deliverLatencyMs: hop, ackLatencyMs: hop } }));
+    const out = join(dir, 'gapcal.report.json');
+    const result = runQlab(['gap', file, '--amqp-url', server.url, '--rabbitmq-calibration', calibration, '--sim-replications', '3', '--workers', '1', '--out', out], { timeoutMs: 150_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const parsed = parseReport(readFileSync(out, 'utf8'), out);
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.report.runs.map((r) => r.label)).toEqual(['gapcal (simulated, fed)', 'gapcal (real)', 'gapcal (rabbitmq)', 'gapcal (simulated, fed, RabbitMQ-calibrated network)']);
+    expect(parsed.report.gap!.simulationInputs.at(-1)).toMatch(/network \(RabbitMQ comparison only\): calibrated/);
+    const sojourn = (i: number) => parsed.report.runs[i]!.result.summary.sojourn.mean!;
+    expect(sojourn(3) - sojourn(0)).toBeGreaterThan(15);
+  }, 180_000);
+
   it('a queue declared before with other arguments is refused by name, exit 2', async () => {
     const amqp = (await import('amqplib')).default;
     const connection = await amqp.connect(server.url);

@@ -5,7 +5,7 @@ import type { QueueSpec, Scenario } from '../scenario/schema.ts';
  * The scenario's features RabbitMQ has no equivalent of (or that qlab cannot account for on a
  * real broker), each named with why. An empty list means the scenario can run on RabbitMQ.
  */
-export function rabbitRefusals(scenario: Scenario): string[] {
+export function rabbitRefusals(scenario: Scenario, options: { restartCmd?: string } = {}): string[] {
   const refusals: string[] = [];
   scenario.producers.forEach((p, i) => {
     if (p.messageTtlMs !== undefined) refusals.push(`producers[${i}].messageTtlMs: per-message TTL as patience — RabbitMQ expires per-message TTL only at the head of the queue`);
@@ -22,7 +22,13 @@ export function rabbitRefusals(scenario: Scenario): string[] {
     if (c.failureProbability > 0) refusals.push(`consumers[${i}].failureProbability: failing consumers (nack/requeue) are not built for RabbitMQ mode`);
   });
   if (Object.values(scenario.network).some((l) => l !== undefined)) refusals.push('network: simulated link latencies — on RabbitMQ the network is the real one');
-  for (const kind of new Set(scenario.faults.map((f) => f.kind))) refusals.push(`faults '${kind}': fault injection on a RabbitMQ broker is not built (only the engine is faulted, in simulation)`);
+  for (const kind of new Set(scenario.faults.map((f) => f.kind))) {
+    if (kind === 'broker-crash') {
+      if (options.restartCmd === undefined) refusals.push(`faults 'broker-crash': give --restart-cmd "<shell command>" to restart the broker at the crash times (e.g. --restart-cmd "rabbitmqctl stop_app && rabbitmqctl start_app")`);
+      continue;
+    }
+    refusals.push(`faults '${kind}': fault injection on a RabbitMQ broker is not built (only broker-crash, through --restart-cmd)`);
+  }
   return refusals;
 }
 

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/schema.ts';
+import { childBrokerRefusals, needsBrokerChild } from './childGuard.ts';
 
 /** Longest wall time (run plus at most its drain) real mode starts without --allow-long. */
 export const REAL_WALL_LIMIT_SEC = 300;
@@ -7,10 +8,14 @@ export const REAL_WALL_LIMIT_SEC = 300;
 const IN_PROCESS_FAULTS = new Set(['consumer-crash', 'latency-spike']);
 
 /**
- * Why a scenario cannot run in real mode in this process, or undefined. Broker crashes need the
- * broker in a child process (not built yet); disk faults would need a faulty real disk.
+ * Why a scenario cannot run in real mode, or undefined. Broker crashes put the broker in a child
+ * process (childReplication.ts), with its own limits; disk faults would need a faulty real disk.
  */
 export function realModeRefusal(scenario: Scenario): string | undefined {
+  if (needsBrokerChild(scenario)) {
+    const refusals = childBrokerRefusals(scenario);
+    return refusals.length === 0 ? undefined : `real mode with broker crashes runs the broker in a child process and cannot run: ${refusals.join('; ')}`;
+  }
   const refused = [...new Set(scenario.faults.map((f) => f.kind).filter((k) => !IN_PROCESS_FAULTS.has(k)))];
   if (refused.length > 0) {
     return `real mode runs the broker in this process and cannot inject ${refused.map((k) => `'${k}'`).join(', ')} faults (only ${[...IN_PROCESS_FAULTS].join(', ')}); simulate them instead`;

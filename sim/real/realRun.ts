@@ -7,6 +7,8 @@ import { makeDistribution } from '../dist/spec.ts';
 import { summarizeLateness } from './lateness.ts';
 import { describeDisk, describeMachine } from './machine.ts';
 import { runRealReplication, type RealReplication } from './realReplication.ts';
+import { needsBrokerChild } from './childGuard.ts';
+import { runChildReplication } from './childReplication.ts';
 import { tmpdir } from 'node:os';
 
 export interface RealRunOptions {
@@ -17,6 +19,8 @@ export interface RealRunOptions {
   keepLog?: boolean;
   /** Run against this RabbitMQ broker instead of the engine (qlab run --mode rabbitmq). */
   amqpUrl?: string;
+  /** RabbitMQ mode: the shell command run at each scheduled broker crash (qlab run --restart-cmd). */
+  restartCmd?: string;
   onProgress?: (replication: number, elapsedMs: number, totalMs: number, messages: number) => void;
 }
 
@@ -40,16 +44,11 @@ export async function executeRealRun(scenario: Scenario, raw: unknown, options: 
   for (let r = 0; r < options.replications; r++) {
     const onProgress = (elapsedMs: number, totalMs: number, messages: number) => options.onProgress?.(r + 1, elapsedMs, totalMs, messages);
     if (rabbit !== undefined) {
-      runs.push(await rabbit.runRabbitReplication(scenario, options.seed + r, options.amqpUrl!, onProgress));
+      runs.push(await rabbit.runRabbitReplication(scenario, options.seed + r, options.amqpUrl!, onProgress, options.restartCmd));
       continue;
     }
-    runs.push(
-      await runRealReplication(scenario, options.seed + r, {
-        ...(options.dir !== undefined ? { dir: options.dir } : {}),
-        keepLog: options.keepLog === true,
-        onProgress,
-      }),
-    );
+    const files = { ...(options.dir !== undefined ? { dir: options.dir } : {}), keepLog: options.keepLog === true, onProgress };
+    runs.push(needsBrokerChild(scenario) ? (await runChildReplication(scenario, options.seed + r, files)).replication : await runRealReplication(scenario, options.seed + r, files));
   }
   const spec: JobSpec = { kind: 'run', title: scenario.name, description: scenario.description, seed: options.seed, replications: options.replications, points: [{ label: `${scenario.name} (${rabbit ? 'rabbitmq' : 'real'})`, raw }] };
   const built = reportOf(spec, [scenario], runs.map((r) => r.result));
@@ -90,7 +89,15 @@ function realRunNotes(scenario: Scenario, options: RealRunOptions): string[] {
   if (options.amqpUrl !== undefined) {
     return [
       'rabbitmq mode: the workload against a RabbitMQ broker over AMQP 0-9-1 (amqplib); arrival = the publish as the client sent it; queue length = published and not yet delivered, as the clients count it; loss and duplication by message id',
+      ...(options.restartCmd !== undefined && scenario.faults.some((f) => f.kind === 'broker-crash') ? [`broker crashes: \`${options.restartCmd}\` run at each crash time (QLAB_DOWN_MS = the fault's down time), the clients reconnected once the broker accepted connections again; recovery = command start to reconnection; publishes meanwhile are unavailable`] : []),
       `${options.replications === 1 ? 'one run: intervals from batch means of its measurement window' : `${options.replications} runs one after another: intervals across them`}`,
+    ];
+  }
+  if (needsBrokerChild(scenario)) {
+    return [
+      `real mode with broker crashes: the queuelab engine in a child process on the wall clock${scenario.broker.durability === undefined ? '' : `, its log on real files (fsync ${scenario.broker.durability.fsync}, fdatasync)`}, spoken to over a Unix socket in length-prefixed frames; SIGKILLed at each crash time and restarted from its log after the down time (recovery time includes starting Node)`,
+      'arrival = the publish as the client sent it (a publish cut off by the kill counts as published and then lost); queue length = the broker child\'s own counts',
+      `${options.replications === 1 ? 'one real run: intervals from batch means of its measurement window' : `${options.replications} real runs one after another: intervals across them`}`,
     ];
   }
   return [
