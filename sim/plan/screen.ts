@@ -3,6 +3,7 @@ import { singleTargetQueue } from '../run/theoryMatch.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { erlangC } from '../theory/erlang.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
+import { approximateWithOutages, type Outages } from './outageModel.ts';
 import type { Target } from './targets.ts';
 
 /**
@@ -76,12 +77,13 @@ export function approximateTarget(load: Load, c: number, target: Target): number
 }
 
 /** The fewest consumers the approximation says meet every target it can predict; `from` when it predicts none. */
-export function theoryConsumers(load: Load, targets: Target[], from: number, max: number): { consumers: number; predicted: boolean } {
-  const predictable = targets.filter((t) => approximateTarget(load, from, t) !== undefined);
+export function theoryConsumers(load: Load, targets: Target[], from: number, max: number, outages?: Outages): { consumers: number; predicted: boolean } {
+  const approximate = (c: number, t: Target) => (outages === undefined ? approximateTarget(load, c, t) : approximateWithOutages(load, outages, c, t));
+  const predictable = targets.filter((t) => approximate(from, t) !== undefined);
   if (predictable.length === 0) return { consumers: from, predicted: false };
   for (let c = from; c <= max; c++) {
     const ok = predictable.every((t) => {
-      const v = approximateTarget(load, c, t)!;
+      const v = approximate(c, t)!;
       return t.op === '<' ? v < t.value : v <= t.value;
     });
     if (ok) return { consumers: c, predicted: true };
