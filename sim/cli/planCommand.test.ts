@@ -76,6 +76,25 @@ describe('qlab plan', () => {
     expect(report(out).plan!.screened!.length).toBe(2);
   }, 300_000);
 
+  it('varies the number of queues: split, the same 6 consumers lose the pooling (M/M/6 vs two M/M/3)', () => {
+    const out = join(dir, 'queues.json');
+    // One queue, 6 consumers: M/M/6 at 4 erlangs, p99 wait ≈ 167 ms. Two queues of 3 at 2 erlangs
+    // each: C(3, 2) = 0.444, θ = 10/s, p99 ≈ ln(44.4)/10 s ≈ 379 ms.
+    const r = plan(['--target', 'p99 wait < 300ms', '--vary', 'consumers', '--values', '6', '--vary', 'queues', '--values', '1,2', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n6\s+ok\s+—/);
+    expect(r.stdout).toMatch(/answer: consumers\[0\]\.count = 6, queues = 1/);
+    const runs = report(out).runs;
+    const split = runs.find((x) => x.params?.queues === 2)!.result;
+    // Every message still routed and served: both copies carry the load.
+    expect(split.summary.throughput.mean!).toBeGreaterThan(38);
+    expect(split.summary.wait.p99.mean!).toBeGreaterThan(330);
+    expect(split.summary.wait.p99.mean!).toBeLessThan(430);
+    const bad = plan(['--target', 'p99 wait < 300ms', '--vary', 'queues', '--values', '2,3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/queues 2: consumers\[0\] has 1 consumer, fewer than the queues/);
+  }, 300_000);
+
   it('refuses a non-monotone parameter without --values', () => {
     const r = plan(['--target', 'mean wait < 100ms', '--vary', 'prefetch']);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { formatPlan, planSection, type PlanOutcome } from '../plan/formatPlan.ts';
 import { label, Planner } from '../plan/planner.ts';
 import { planConsumers, planGrid } from '../plan/planSearch.ts';
+import { QUEUES_PARAM } from '../plan/spreadQueues.ts';
 import { parseTarget, TARGET_HELP, TargetError, type Target } from '../plan/targets.ts';
 import { parseCommandArgs, numberFlag } from './args.ts';
 import { checkOutputs, emitReport, loadOrUsage, runSettings, SIM_FLAGS, slug, BUDGET_HELP } from './shared.ts';
@@ -26,7 +27,9 @@ targets (the binding ones are named); 2: bad input.
   --target   ${TARGET_HELP}
   --vary     consumers (the default; consumers[0].count), prefetch (consumers[0].prefetch),
              batchMs (broker.durability.batchMs), maxLength (broker.queues[0].maxLength) or any
-             field path; with --values for anything but consumers
+             field path; with --values for anything but consumers. queues: the work queue
+             (consumers[0]'s) split into N copies behind the scenario's exchange, producers'
+             routing keys spread evenly over them, each consumer group divided among them
   --values   the values of the --vary before it: v1,v2,… or from:to:step
   --max N    consumers: give up above this many (default: twice where the search starts, at
              least 8 more)
@@ -100,6 +103,16 @@ function parseParams(vary: string[], valueLists: string[]): { path: string; valu
   const names = vary.length === 0 ? ['consumers'] : vary;
   return names.map((name, i) => {
     const path = ALIASES[name] ?? name;
+    if (path === QUEUES_PARAM) {
+      let values: ParamValue[] | undefined;
+      try {
+        values = valueLists[i] === undefined ? undefined : parseValues(valueLists[i]!);
+      } catch (error) {
+        throw new UsageError(`--values: ${(error as Error).message}`);
+      }
+      if (values === undefined || values.some((v) => typeof v !== 'number' || !Number.isInteger(v) || v < 1)) throw new UsageError('--vary queues: give --values with whole numbers ≥ 1 (e.g. 1,2,4)');
+      return { path, values };
+    }
     try {
       parsePath(path);
     } catch (error) {

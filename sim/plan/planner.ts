@@ -10,6 +10,7 @@ import { Progress } from '../cli/progress.ts';
 import { UsageError } from '../cli/usageError.ts';
 import { clearMiss } from './clearMiss.ts';
 import { screenedPoint, screenReason, simulatedPoint, type PlanPoint } from './points.ts';
+import { QUEUES_PARAM, spreadOverQueues } from './spreadQueues.ts';
 import type { Target } from './targets.ts';
 
 export interface PlanSettings {
@@ -115,7 +116,14 @@ export class Planner {
   }
 
   private scenarioAt(params: Record<string, ParamValue>): Scenario {
-    const pointRaw = Object.entries(params).reduce((r, [path, v]) => setPath(r, path, v), this.raw);
+    let pointRaw: unknown;
+    try {
+      // The queue count is applied last: it splits whatever consumer count the other parameters set.
+      const set = Object.entries(params).reduce((r, [path, v]) => (path === QUEUES_PARAM ? r : setPath(r, path, v)), this.raw);
+      pointRaw = params[QUEUES_PARAM] === undefined ? set : spreadOverQueues(set, Number(params[QUEUES_PARAM]));
+    } catch (error) {
+      throw new UsageError(`--vary ${label(params)}: ${(error as Error).message}`);
+    }
     const spec: JobSpec = { kind: 'run', title: label(params), description: '', seed: this.settings.seed, replications: this.settings.replications, points: [{ label: label(params), raw: pointRaw }] };
     try {
       return scenariosOf(spec)[0]!;
