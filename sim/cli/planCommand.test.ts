@@ -95,6 +95,34 @@ describe('qlab plan', () => {
     expect(bad.stderr).toMatch(/queues 2: consumers\[0\] has 1 consumer, fewer than the queues/);
   }, 300_000);
 
+  it('sizes through broker restarts: theory folds the outages in, targets can name steady state or the fault windows', () => {
+    const restarts = join(dir, 'restarts.json');
+    writeFileSync(
+      restarts,
+      JSON.stringify({
+        name: 'plan-restarts',
+        durationSec: 45,
+        warmupSec: 5,
+        replications: 3,
+        producers: [{ count: 2, routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 50 }, persistent: true, confirms: true, messageIds: true, confirmWindow: { maxInFlight: 16, confirmTimeoutMs: 1000, maxRetries: 20, retryBackoffMs: 100 } }],
+        broker: { queues: [{ name: 'work', durable: true }], durability: { fsync: 'batch', batchMs: 5 } },
+        consumers: [{ queue: 'work', count: 5, prefetch: 1, serviceTimeMs: { dist: 'exponential', mean: 40 } }],
+        faults: [{ kind: 'broker-crash', atSec: [15, 30], mttrSec: 1, fixedRestart: true }],
+      }),
+    );
+    const out = join(dir, 'restarts-plan.json');
+    const r = runQlab(['plan', restarts, '--workers', '2', '--target', 'mean wait < 45ms', '--target', 'p99 wait(steady) < 300ms', '--target', 'lost = 0', '--out', out], { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restarts: 2 in the 40 s window, down 1 s each; 100 msg\/s held by confirm-window publishers/);
+    const p = report(out).plan!;
+    expect(p.effort!.settingsSimulated).toBeLessThanOrEqual(3);
+    expect(p.atAnswer!.map((t) => t.meets)).toEqual([true, true, true]);
+    // The steady-state p99 is the split's, not the whole run's.
+    const answerRun = report(out).runs.find((x) => x.params?.['consumers[0].count'] === p.answer)!.result;
+    expect(p.atAnswer![1]!.value).toBe(answerRun.faultWindows!.steady.wait.p99.mean);
+    expect(answerRun.faultWindows!.fault.wait.mean!).toBeGreaterThan(answerRun.faultWindows!.steady.wait.mean!);
+  }, 300_000);
+
   it('refuses a non-monotone parameter without --values', () => {
     const r = plan(['--target', 'mean wait < 100ms', '--vary', 'prefetch']);
     expect(r.code).toBe(2);

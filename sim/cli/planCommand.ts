@@ -19,8 +19,10 @@ const HELP = `qlab plan <scenario.json> --target "p99 wait < 200ms" [--target "l
 Finds the setting that meets every target, confirmed by simulation. A statistic meets a target only
 when its whole 95 % interval does. Settings whose offered load is at or above capacity (ρ ≥ 1) are
 screened out by theory and never simulated. For the consumer count (monotone: more consumers never
-hurt) the G/G/c approximation (Allen–Cunneen) picks where to start, then a bracket and a bisection
-confirm the fewest consumers by simulation. Other parameters are evaluated on the grid of --values
+hurt) the G/G/c approximation (Allen–Cunneen), with the scenario's broker restarts as fluid
+backlogs, picks where to start; that value and the one below are simulated together, then a bracket
+and a bisection confirm the fewest consumers. A setting whose first replication already misses a
+target clearly (its own interval wholly above it) gets no more replications. Other parameters are evaluated on the grid of --values
 (one or two parameters; the feasible region is shown). Exit 0: found; 1: nothing in range meets the
 targets (the binding ones are named); 2: bad input.
 

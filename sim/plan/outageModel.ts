@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario/schema.ts';
 import type { Load } from './screen.ts';
-import { steadyWaitTail } from './steadyTail.ts';
+import { steadyWaitTail, type WaitTail } from './steadyTail.ts';
 import type { Target } from './targets.ts';
 
 /**
@@ -118,12 +118,13 @@ export function approximateWithOutages(load: Load, outages: Outages, c: number, 
   }
   if (target.metric !== 'wait' && target.metric !== 'sojourn') return undefined;
   const service = target.metric === 'sojourn' ? 1 / load.muPerSec : 0;
+  if (target.window !== undefined) return windowValue(target, target.window === 'steady' ? undefined : ep, tail, service);
   if (target.stat === 'max') return (Math.max(...ep.waitsHiSec) + service) * 1000;
   if (target.stat === 'mean') {
     const area = ep.waitsSec.reduce((s, w, i) => s + ((w + ep.waitsHiSec[i]!) / 2) * ep.counts[i]!, 0);
     return ((outages.count * area) / total + steadyShare * tail.meanSec + service) * 1000;
   }
-  const q = { p50: 0.5, p90: 0.9, p99: 0.99, p999: 0.999 }[target.stat];
+  const q = QUANTILE[target.stat];
   const exceeding = (w: number) => (outages.count * episodeExceeding(ep, w)) / total + steadyShare * tail.exceeding(w);
   let lo = 0;
   let hi = Math.max(1, ...ep.waitsHiSec) * 2 + tail.quantileSec(q) * 2;
@@ -147,3 +148,21 @@ export function episodeExceeding(ep: Episode, waitSec: number): number {
   }
   return n;
 }
+
+/** A (steady) target: the steady-state tail alone; a (fault) one: the episode's arrivals alone. */
+function windowValue(target: Target, ep: Episode | undefined, tail: WaitTail, serviceSec: number): number | undefined {
+  if (target.stat === 'max') return ep === undefined ? undefined : (Math.max(...ep.waitsHiSec) + serviceSec) * 1000;
+  if (ep === undefined) return ((target.stat === 'mean' ? tail.meanSec : tail.quantileSec(QUANTILE[target.stat])) + serviceSec) * 1000;
+  if (target.stat === 'mean') return (ep.waitsSec.reduce((s, w, i) => s + ((w + ep.waitsHiSec[i]!) / 2) * ep.counts[i]!, 0) / ep.arrivals + serviceSec) * 1000;
+  const q = QUANTILE[target.stat];
+  let lo = 0;
+  let hi = Math.max(1e-3, ...ep.waitsHiSec);
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (episodeExceeding(ep, mid) / ep.arrivals > 1 - q) lo = mid;
+    else hi = mid;
+  }
+  return (hi + serviceSec) * 1000;
+}
+
+const QUANTILE = { p50: 0.5, p90: 0.9, p99: 0.99, p999: 0.999 } as const;

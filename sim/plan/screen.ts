@@ -59,6 +59,8 @@ export function fewestStableConsumers(load: Load): number {
  * (counts, confirm latency, maxima). Only a starting point for the simulated search.
  */
 export function approximateTarget(load: Load, c: number, target: Target): number | undefined {
+  // Without restarts there is no fault window to predict; a (steady) target is the plain steady state.
+  if (target.window === 'fault') return undefined;
   const { lambdaPerSec: lambda, muPerSec: mu } = load;
   const rho = rhoOf(load, c);
   if (rho >= 1) return Infinity;

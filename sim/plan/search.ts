@@ -4,7 +4,7 @@
  * answer with few simulations. Theory's estimate s is usually the answer, so the first round
  * simulates s and s − 1 together (the answer and the value below it that the plan must show failing);
  * if s misses, it gallops up (s+1, s+3, s+7, …) to a first success and bisects back; if s − 1 meets
- * too, it gallops down (s−2, s−3, s−5, …, never below `from`) and bisects.
+ * too, it gallops down (s−2, s−4, s−8, …, never below `from`) and bisects.
  * Monotonicity does not hold for prefetch, batchMs or max-length: those are evaluated on a grid.
  */
 export async function searchFewest(options: {
