@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../report/schema.ts';
+import { smallRestarts } from '../plan/smallRestarts.fixture.ts';
 import { runQlab } from './runQlab.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlab-plan-'));
@@ -97,19 +98,7 @@ describe('qlab plan', () => {
 
   it('sizes through broker restarts: theory folds the outages in, targets can name steady state or the fault windows', () => {
     const restarts = join(dir, 'restarts.json');
-    writeFileSync(
-      restarts,
-      JSON.stringify({
-        name: 'plan-restarts',
-        durationSec: 45,
-        warmupSec: 5,
-        replications: 3,
-        producers: [{ count: 2, routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 50 }, persistent: true, confirms: true, messageIds: true, confirmWindow: { maxInFlight: 16, confirmTimeoutMs: 1000, maxRetries: 20, retryBackoffMs: 100 } }],
-        broker: { queues: [{ name: 'work', durable: true }], durability: { fsync: 'batch', batchMs: 5 } },
-        consumers: [{ queue: 'work', count: 5, prefetch: 1, serviceTimeMs: { dist: 'exponential', mean: 40 } }],
-        faults: [{ kind: 'broker-crash', atSec: [15, 30], mttrSec: 1, fixedRestart: true }],
-      }),
-    );
+    writeFileSync(restarts, JSON.stringify(smallRestarts()));
     const out = join(dir, 'restarts-plan.json');
     const r = runQlab(['plan', restarts, '--workers', '2', '--target', 'mean wait < 45ms', '--target', 'p99 wait(steady) < 300ms', '--target', 'lost = 0', '--out', out], { timeoutMs: 300_000 });
     expect(r.code).toBe(0);

@@ -40,8 +40,9 @@ export function formatPlan(outcome: PlanOutcome, targets: Target[], points: Plan
   const simulated = points.filter((p) => p.result !== undefined);
   const messages = simulated.reduce((s, p) => s + p.result!.counters.simulatedMessages, 0);
   const replications = simulated.reduce((s, p) => s + p.result!.seeds.length, 0);
+  const early = simulated.filter((p) => p.stoppedEarly !== undefined).length;
   lines.push(
-    `effort: ${simulated.length} setting${simulated.length === 1 ? '' : 's'} simulated (${points.length - simulated.length} screened out by theory), ${replications} replications, ${n(messages / 1e6)} M simulated messages, ${n(outcome.wallSec)} s wall clock`,
+    `effort: ${simulated.length} setting${simulated.length === 1 ? '' : 's'} simulated (${points.length - simulated.length} screened out by theory${early > 0 ? `, ${early} stopped after one replication` : ''}), ${replications} replications, ${n(messages / 1e6)} M simulated messages, ${n(outcome.wallSec)} s wall clock`,
   );
   return `${lines.join('\n')}\n`;
 }

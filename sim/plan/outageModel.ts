@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/schema.ts';
+import { makeArrivals } from '../workload/arrivals.ts';
 import type { Load } from './screen.ts';
 import { steadyWaitTail, type WaitTail } from './steadyTail.ts';
 import type { Target } from './targets.ts';
@@ -47,8 +48,10 @@ export function outagesOf(scenario: Scenario): Outages | undefined {
   let heldPerSec = 0;
   let spreadWeighted = 0;
   for (const p of scenario.producers) {
-    if (p.confirmWindow === undefined || p.arrivals.process !== 'poisson') continue;
-    const rate = p.arrivals.ratePerSec * p.count;
+    if (p.confirmWindow === undefined) continue;
+    const perProducer = makeArrivals(p.arrivals).ratePerSec;
+    if (!Number.isFinite(perProducer)) continue;
+    const rate = perProducer * p.count;
     heldPerSec += rate;
     spreadWeighted += rate * p.confirmWindow.retryBackoffMs;
   }

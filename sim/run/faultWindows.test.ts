@@ -1,24 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { judgeTarget, parseTarget, TargetError } from '../plan/targets.ts';
+import { smallRestarts } from '../plan/smallRestarts.fixture.ts';
 import { parseScenario } from '../scenario/load.ts';
 import { runReplication } from './replication.ts';
 import { simulate } from './simulate.ts';
 
 /** 100 msg/s on 6 consumers of 40 ms (ρ ≈ 0.67); confirm-window publishers; the broker down 1 s at 15 s and 30 s. */
 function scenario(faults: unknown[]) {
-  const parsed = parseScenario(
-    {
-      name: 'fault-windows',
-      durationSec: 45,
-      warmupSec: 5,
-      replications: 2,
-      producers: [{ count: 2, routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 50 }, persistent: true, confirms: true, messageIds: true, confirmWindow: { maxInFlight: 16, confirmTimeoutMs: 1000, maxRetries: 20, retryBackoffMs: 100 } }],
-      broker: { queues: [{ name: 'work', durable: true }], durability: { fsync: 'batch', batchMs: 5 } },
-      consumers: [{ queue: 'work', count: 6, prefetch: 1, serviceTimeMs: { dist: 'exponential', mean: 40 } }],
-      faults,
-    },
-    'fault-windows',
-  );
+  const parsed = parseScenario({ ...smallRestarts({ consumers: 6, faults }), replications: 2 }, 'fault-windows');
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   return parsed.scenario;
 }
