@@ -22,8 +22,8 @@ screened out by theory and never simulated. For the consumer count (monotone: mo
 hurt) the G/G/c approximation (Allen–Cunneen), with the scenario's broker restarts as fluid
 backlogs, picks where to start; that value and the one below are simulated together, then a bracket
 and a bisection confirm the fewest consumers. A setting whose first replication already misses a
-target clearly (its own interval wholly above it) gets no more replications. Other parameters are evaluated on the grid of --values
-(one or two parameters; the feasible region is shown). Exit 0: found; 1: nothing in range meets the
+target clearly (its own interval wholly above it) gets no more replications. Other parameters
+are evaluated on the grid of --values (one or two parameters; the feasible region is shown). Exit 0: found; 1: nothing in range meets the
 targets (the binding ones are named); 2: bad input.
 
   --target   ${TARGET_HELP}
