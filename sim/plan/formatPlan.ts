@@ -16,7 +16,7 @@ export interface PlanOutcome {
   below: Record<string, ParamValue> | null;
   /** The offered load theory saw, or why it could not. */
   load: Load | string | null;
-  theory: { from: number; to: number; predicted: boolean; outages?: Outages } | null;
+  theory: { from: number; to: number; predicted: boolean; unreachable?: boolean; outages?: Outages } | null;
   max: number;
   crashes: CrashWindow[];
   wallSec: number;
@@ -56,7 +56,7 @@ function theoryLines(outcome: PlanOutcome): string[] {
   const screened = t.from > 1 ? `; below ${t.from} ρ ≥ 1: screened out, not simulated` : '';
   const o = t.outages;
   const model = o === undefined ? 'the G/G/c approximation (Allen–Cunneen)' : 'the G/G/c approximation with the restarts as fluid backlogs';
-  const start = t.predicted ? `; ${model} points to ${t.to}` : `; no target theory can predict, so the search starts at ${t.from}`;
+  const start = t.unreachable ? `; by ${model} no count meets them, so the search starts at ${t.from}` : t.predicted ? `; ${model} points to ${t.to}` : `; no target theory can predict, so the search starts at ${t.from}`;
   const lines = [head + screened + start];
   if (o !== undefined) {
     lines.push(

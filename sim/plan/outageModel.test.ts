@@ -42,3 +42,14 @@ describe('the restart episode as a fluid queue', () => {
     expect(approximateWithOutages(load, outages, 6, parseTarget('lost = 0'))).toBeUndefined();
   });
 });
+
+describe('theory start with a target no count reaches', () => {
+  it('starts at the stability bound and says theory finds no count, instead of starting at the cap', async () => {
+    const { theoryConsumers } = await import('./screen.ts');
+    const outages: Outages = { count: 2, downSec: 1, horizonSec: 100, heldPerSec: 800, spreadSec: 0.2 };
+    // The held burst alone keeps the fault-window p99 above 1 ms at any count.
+    expect(theoryConsumers(load, [parseTarget('p99 wait(fault) < 0.001ms')], 5, 10_000, outages)).toEqual({ consumers: 5, predicted: true, unreachable: true });
+    // A reachable one is unaffected: the plain model's answer.
+    expect(theoryConsumers(load, [parseTarget('p99 wait < 200ms')], 5, 10_000, outages).consumers).toBe(10);
+  });
+});

@@ -28,7 +28,7 @@ export async function planConsumers(planner: Planner, scenario: Scenario, path: 
     answer: answer === null ? null : at(answer),
     below: answer === null || answer <= 1 ? null : at(answer - 1),
     load: 'unknown' in load ? load.unknown : load,
-    theory: theory === undefined ? null : { from, to: start, predicted: theory.predicted, ...(outages !== undefined ? { outages } : {}) },
+    theory: theory === undefined ? null : { from, to: start, predicted: theory.predicted, ...(theory.unreachable ? { unreachable: true } : {}), ...(outages !== undefined ? { outages } : {}) },
     max,
     crashes: answer === null ? [] : crashWindows(planner.point(at(answer))!.result!),
     wallSec: 0,
