@@ -57,4 +57,33 @@ describe('qlab compare', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--metrics: unknown speed; choose from state, offered, achieved/);
   }, 300_000);
+
+  it('shows what auto ack loses in a consumer crash (lost-in-consumer), in the default columns too', () => {
+    const ackFile = (ack: 'auto' | 'manual') => {
+      const file = join(dir, `${ack}-ack-consumer-crash.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({
+          name: `${ack}-ack-consumer-crash`,
+          durationSec: 20,
+          replications: 2,
+          producers: [{ routingKey: 'q', arrivals: { process: 'poisson', ratePerSec: 100 } }],
+          broker: { queues: [{ name: 'q' }] },
+          consumers: [{ queue: 'q', count: 2, prefetch: 20, ack, serviceTimeMs: { dist: 'exponential', mean: 15 } }],
+          faults: [{ kind: 'consumer-crash', consumer: 0, atSec: [5, 12], reconnectAfterSec: 1 }],
+        }),
+      );
+      return file;
+    };
+    const pair = [ackFile('auto'), ackFile('manual')];
+    const r = runQlab(['compare', ...pair, '--metrics', 'lost,lost-in-consumer', '--out', join(dir, 'ack.json'), '--workers', '2'], { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[1]).toMatch(/^setting\s+lost\s+lost csm$/);
+    const lostInConsumer = (prefix: string) => Number(lines.find((l) => l.startsWith(prefix))!.trim().split(/\s+/).pop()!.replace(/,/g, ''));
+    expect(lostInConsumer('auto')).toBeGreaterThan(0);
+    expect(lostInConsumer('manual')).toBe(0);
+    const byDefault = runQlab(['compare', ...pair, '--out', join(dir, 'ack2.json'), '--workers', '2'], { timeoutMs: 300_000 });
+    expect(byDefault.stdout.split('\n')[1]).toMatch(/lost csm/);
+  }, 300_000);
 });

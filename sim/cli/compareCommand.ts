@@ -38,8 +38,20 @@ export async function run(argv: string[]): Promise<number> {
     { workers: settings.workers, budget: settings.budget, label: 'compare' },
   );
   if (outcome === undefined) return 0;
-  const { text, dropped } = compareTable(outcome.report.runs.map((r) => r.label), outcome.results, metrics, process.stdout.isTTY ? Math.max(60, process.stdout.columns ?? 100) : 100);
-  const note = dropped.length > 0 ? `(${dropped.join(', ')} left out to fit; choose columns with --metrics)\n` : '';
+  const width = process.stdout.isTTY ? Math.max(60, process.stdout.columns ?? 100) : 100;
+  const { text, dropped } = compareTable(outcome.report.runs.map((r) => r.label), outcome.results, metrics, width);
+  const note = dropped.length > 0 ? `${wrap(`(${dropped.join(', ')} left out to fit; choose columns with --metrics)`, width)}\n` : '';
   emitReport(outcome.report, values.out ?? `reports/${slug(outcome.report.title)}.json`, values.json === true, `${outcome.report.title}\n${text}\n${note}`);
   return 0;
+}
+
+/** Words wrapped to lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 1 + word.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
 }

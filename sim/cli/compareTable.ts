@@ -37,6 +37,7 @@ export const COLUMNS: Record<string, Column> = {
   'sojourn-p99': { header: 'soj p99', cell: (r) => duration(r.summary.sojourn.p99.mean), about: 'arrival → ack, 99th percentile' },
   lost: { header: 'lost', cell: (r) => num(r.accounting.lost), about: 'confirmed, then lost' },
   'lost-unconfirmed': { header: 'lost unc', cell: (r) => num(r.accounting.lostUnconfirmed), about: 'accepted without a confirm, then lost' },
+  'lost-in-consumer': { header: 'lost csm', cell: (r) => num(r.accounting.lostInConsumer ?? 0), about: 'auto-acked, then lost in a consumer crash before it was processed' },
   duplicated: { header: 'dup', cell: (r) => num(r.accounting.duplicated), about: 'delivered and acked more than once' },
   unavailable: { header: 'unavail', cell: (r) => num(r.accounting.unavailable), about: 'publishes while the broker was down' },
   faults: {
@@ -51,7 +52,7 @@ export const COLUMNS: Record<string, Column> = {
 };
 
 /** The default columns, most telling first: dropped from the end when the table would not fit. */
-export const DEFAULT_METRICS = ['achieved', 'shortfall', 'confirm-p50', 'confirm-p99', 'confirm-max', 'lost', 'lost-unconfirmed', 'duplicated', 'wait-p99', 'unavailable'];
+export const DEFAULT_METRICS = ['achieved', 'shortfall', 'confirm-p50', 'confirm-p99', 'confirm-max', 'lost', 'lost-unconfirmed', 'lost-in-consumer', 'duplicated', 'wait-p99', 'unavailable'];
 
 export function parseMetrics(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
@@ -70,7 +71,8 @@ export function compareTable(labels: string[], results: RunResult[], metrics: st
   const names = shortNames(labels);
   const render = (cols: string[]) => table([['setting', ...cols.map((c) => COLUMNS[c]!.header)], ...results.map((r, i) => [names[i]!, ...cols.map((c) => COLUMNS[c]!.cell(r))])]);
   if (metrics !== undefined) return { text: render(metrics), dropped: [] };
-  const cols = [...DEFAULT_METRICS];
+  // A default column no setting measures (confirm latency without confirm windows) says nothing.
+  const cols = DEFAULT_METRICS.filter((c) => results.some((r) => COLUMNS[c]!.cell(r) !== '—'));
   const dropped: string[] = [];
   let text = render(cols);
   while (cols.length > 1 && Math.max(...text.split('\n').map((l) => l.length)) > width) {

@@ -1,3 +1,4 @@
+import { faultWindowLines } from './formatFaultWindows.ts';
 import type { Interval, RunResult } from '../run/simulate.ts';
 import { faultLines } from './formatFaults.ts';
 
@@ -109,6 +110,7 @@ export function formatRun(result: RunResult, title: string): string {
     const r = s.recovery.recoveryMs;
     lines.push(`crashes: ${s.recovery.crashes}, recovery ${duration(r.reduce((x, y) => x + y, 0) / Math.max(1, r.length))} mean, ${duration(Math.max(0, ...r))} max`);
   }
+  lines.push(...faultWindowLines(result));
   if (result.safety.confirmedMustSurvive) lines.push(`safety: fsync always + confirms + manual ack — confirmed messages lost: ${a.lost}`);
   lines.push(...faultLines(result));
   return `${lines.join('\n')}\n`;

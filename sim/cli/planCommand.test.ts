@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseReport } from '../report/schema.ts';
+import { smallRestarts } from '../plan/smallRestarts.fixture.ts';
 import { runQlab } from './runQlab.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'qlab-plan-'));
@@ -74,6 +75,41 @@ describe('qlab plan', () => {
     expect(r.stdout).toMatch(/\n4\s+ρ≥1\s+ρ≥1/);
     expect(r.stdout).toMatch(/\n6\s+ok\s+ok/);
     expect(report(out).plan!.screened!.length).toBe(2);
+  }, 300_000);
+
+  it('varies the number of queues: split, the same 6 consumers lose the pooling (M/M/6 vs two M/M/3)', () => {
+    const out = join(dir, 'queues.json');
+    // One queue, 6 consumers: M/M/6 at 4 erlangs, p99 wait ≈ 167 ms. Two queues of 3 at 2 erlangs
+    // each: C(3, 2) = 0.444, θ = 10/s, p99 ≈ ln(44.4)/10 s ≈ 379 ms.
+    const r = plan(['--target', 'p99 wait < 300ms', '--vary', 'consumers', '--values', '6', '--vary', 'queues', '--values', '1,2', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n6\s+ok\s+—/);
+    expect(r.stdout).toMatch(/answer: consumers\[0\]\.count = 6, queues = 1/);
+    const runs = report(out).runs;
+    const split = runs.find((x) => x.params?.queues === 2)!.result;
+    // Every message still routed and served: both copies carry the load.
+    expect(split.summary.throughput.mean!).toBeGreaterThan(38);
+    expect(split.summary.wait.p99.mean!).toBeGreaterThan(330);
+    expect(split.summary.wait.p99.mean!).toBeLessThan(430);
+    const bad = plan(['--target', 'p99 wait < 300ms', '--vary', 'queues', '--values', '2,3']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/queues 2: consumers\[0\] has 1 consumer, fewer than the queues/);
+  }, 300_000);
+
+  it('sizes through broker restarts: theory folds the outages in, targets can name steady state or the fault windows', () => {
+    const restarts = join(dir, 'restarts.json');
+    writeFileSync(restarts, JSON.stringify(smallRestarts()));
+    const out = join(dir, 'restarts-plan.json');
+    const r = runQlab(['plan', restarts, '--workers', '2', '--target', 'mean wait < 45ms', '--target', 'p99 wait(steady) < 300ms', '--target', 'lost = 0', '--out', out], { timeoutMs: 300_000 });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/restarts: 2 in the 40 s window, down 1 s each; 100 msg\/s held by confirm-window publishers/);
+    const p = report(out).plan!;
+    expect(p.effort!.settingsSimulated).toBeLessThanOrEqual(3);
+    expect(p.atAnswer!.map((t) => t.meets)).toEqual([true, true, true]);
+    // The steady-state p99 is the split's, not the whole run's.
+    const answerRun = report(out).runs.find((x) => x.params?.['consumers[0].count'] === p.answer)!.result;
+    expect(p.atAnswer![1]!.value).toBe(answerRun.faultWindows!.steady.wait.p99.mean);
+    expect(answerRun.faultWindows!.fault.wait.mean!).toBeGreaterThan(answerRun.faultWindows!.steady.wait.mean!);
   }, 300_000);
 
   it('refuses a non-monotone parameter without --values', () => {

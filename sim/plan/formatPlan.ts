@@ -2,6 +2,7 @@ import type { ParamValue } from '../report/params.ts';
 import type { PlanSection } from '../report/planSchema.ts';
 import { table } from '../cli/format.ts';
 import type { CrashWindow } from './faultWindows.ts';
+import type { Outages } from './outageModel.ts';
 import { missed, type PlanPoint } from './points.ts';
 import type { Load } from './screen.ts';
 import { countOf, formatTargetValue, type Target } from './targets.ts';
@@ -15,7 +16,7 @@ export interface PlanOutcome {
   below: Record<string, ParamValue> | null;
   /** The offered load theory saw, or why it could not. */
   load: Load | string | null;
-  theory: { from: number; to: number; predicted: boolean } | null;
+  theory: { from: number; to: number; predicted: boolean; unreachable?: boolean; outages?: Outages } | null;
   max: number;
   crashes: CrashWindow[];
   wallSec: number;
@@ -31,7 +32,7 @@ export function formatPlan(outcome: PlanOutcome, targets: Target[], points: Plan
   const sorted = [...points].sort((a, b) => compareParams(a.params, b.params, outcome.vary));
   const rows = [[...outcome.vary, 'state', ...targets.map((t) => t.text), 'meets']];
   for (const p of sorted) {
-    rows.push([...outcome.vary.map((v) => String(p.params[v])), p.screened !== undefined ? 'ρ ≥ 1: not simulated' : p.result!.steadyState.status, ...p.judged.map((j, i) => (p.screened !== undefined ? '' : formatTargetValue(j, targets[i]!))), p.meets ? 'yes' : 'no']);
+    rows.push([...outcome.vary.map((v) => String(p.params[v])), p.screened !== undefined ? 'ρ ≥ 1: not simulated' : p.stoppedEarly !== undefined ? '1 rep: clear miss' : p.result!.steadyState.status, ...p.judged.map((j, i) => (p.screened !== undefined ? '' : formatTargetValue(j, targets[i]!))), p.meets ? 'yes' : 'no']);
   }
   lines.push(table(rows));
   if (outcome.kind === 'grid' && outcome.vary.length === 2) lines.push(...regionLines(outcome, byKey));
@@ -39,8 +40,9 @@ export function formatPlan(outcome: PlanOutcome, targets: Target[], points: Plan
   const simulated = points.filter((p) => p.result !== undefined);
   const messages = simulated.reduce((s, p) => s + p.result!.counters.simulatedMessages, 0);
   const replications = simulated.reduce((s, p) => s + p.result!.seeds.length, 0);
+  const early = simulated.filter((p) => p.stoppedEarly !== undefined).length;
   lines.push(
-    `effort: ${simulated.length} setting${simulated.length === 1 ? '' : 's'} simulated (${points.length - simulated.length} screened out by theory), ${replications} replications, ${n(messages / 1e6)} M simulated messages, ${n(outcome.wallSec)} s wall clock`,
+    `effort: ${simulated.length} setting${simulated.length === 1 ? '' : 's'} simulated (${points.length - simulated.length} screened out by theory${early > 0 ? `, ${early} stopped after one replication` : ''}), ${replications} replications, ${n(messages / 1e6)} M simulated messages, ${n(outcome.wallSec)} s wall clock`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -52,8 +54,16 @@ function theoryLines(outcome: PlanOutcome): string[] {
   const t = outcome.theory!;
   const head = `theory: λ = ${n(l.lambdaPerSec)} msg/s, μ = ${n(l.muPerSec)} msg/s per consumer (ca² ${n(l.ca2)}, cs² ${n(l.cs2)})`;
   const screened = t.from > 1 ? `; below ${t.from} ρ ≥ 1: screened out, not simulated` : '';
-  const start = t.predicted ? `; the G/G/c approximation (Allen–Cunneen) points to ${t.to}` : `; no target theory can predict, so the search starts at ${t.from}`;
-  return [head + screened + start];
+  const o = t.outages;
+  const model = o === undefined ? 'the G/G/c approximation (Allen–Cunneen)' : 'the G/G/c approximation with the restarts as fluid backlogs';
+  const start = t.unreachable ? `; by ${model} no count meets them, so the search starts at ${t.from}` : t.predicted ? `; ${model} points to ${t.to}` : `; no target theory can predict, so the search starts at ${t.from}`;
+  const lines = [head + screened + start];
+  if (o !== undefined) {
+    lines.push(
+      `  restarts: ${n(o.count)} in the ${n(o.horizonSec)} s window, down ${n(o.downSec)} s each; ${o.heldPerSec > 0 ? `${n(o.heldPerSec)} msg/s held by confirm-window publishers come back within ${n(o.spreadSec * 1000)} ms of the restart and drain at cμ − λ` : 'no publisher holds its messages through an outage (no confirm window)'}`,
+    );
+  }
+  return lines;
 }
 
 function regionLines(outcome: PlanOutcome, byKey: Map<string, PlanPoint>): string[] {
@@ -85,6 +95,7 @@ function answerLines(outcome: PlanOutcome, targets: Target[], byKey: Map<string,
     const below = byKey.get(key(outcome.below));
     const which = Object.values(outcome.below).join(', ');
     if (below?.screened !== undefined) lines.push(`at ${which}: ${below.screened}`);
+    else if (below?.stoppedEarly !== undefined) lines.push(`at ${which} (one fewer): stopped after one replication — ${below.stoppedEarly}`);
     else if (below !== undefined) {
       lines.push(`at ${which} (one fewer): fails ${missed(below, targets).join('; ') || 'nothing (?)'} — the binding target${missed(below, targets).length === 1 ? '' : 's'}`);
       for (const [i, t] of targets.entries()) lines.push(`  ${t.text}: ${formatTargetValue(below.judged[i]!, t)}`);

@@ -10,6 +10,8 @@ export interface PlanPoint {
   /** Why it was not simulated (offered load ≥ capacity). */
   screened?: string;
   result?: RunResult;
+  /** Simulated with one replication only: why that one already shows a miss (sequential screening). */
+  stoppedEarly?: string;
   judged: TargetValue[];
   meets: boolean;
 }

@@ -3,6 +3,7 @@ import { singleTargetQueue } from '../run/theoryMatch.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { erlangC } from '../theory/erlang.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
+import { approximateWithOutages, type Outages } from './outageModel.ts';
 import type { Target } from './targets.ts';
 
 /**
@@ -58,6 +59,8 @@ export function fewestStableConsumers(load: Load): number {
  * (counts, confirm latency, maxima). Only a starting point for the simulated search.
  */
 export function approximateTarget(load: Load, c: number, target: Target): number | undefined {
+  // Without restarts there is no fault window to predict; a (steady) target is the plain steady state.
+  if (target.window === 'fault') return undefined;
   const { lambdaPerSec: lambda, muPerSec: mu } = load;
   const rho = rhoOf(load, c);
   if (rho >= 1) return Infinity;
@@ -76,15 +79,28 @@ export function approximateTarget(load: Load, c: number, target: Target): number
 }
 
 /** The fewest consumers the approximation says meet every target it can predict; `from` when it predicts none. */
-export function theoryConsumers(load: Load, targets: Target[], from: number, max: number): { consumers: number; predicted: boolean } {
-  const predictable = targets.filter((t) => approximateTarget(load, from, t) !== undefined);
+export function theoryConsumers(load: Load, targets: Target[], from: number, max: number, outages?: Outages): { consumers: number; predicted: boolean; unreachable?: true } {
+  const approximate = (c: number, t: Target) => (outages === undefined ? approximateTarget(load, c, t) : approximateWithOutages(load, outages, c, t));
+  const predictable = targets.filter((t) => approximate(from, t) !== undefined);
   if (predictable.length === 0) return { consumers: from, predicted: false };
-  for (let c = from; c <= max; c++) {
-    const ok = predictable.every((t) => {
-      const v = approximateTarget(load, c, t)!;
-      return t.op === '<' ? v < t.value : v <= t.value;
-    });
-    if (ok) return { consumers: c, predicted: true };
+  const ok = (c: number) => predictable.every((t) => {
+    const v = approximate(c, t)!;
+    return t.op === '<' ? v < t.value : v <= t.value;
+  });
+  // The approximations fall as consumers are added: gallop to a count that meets, then bisect.
+  if (ok(from)) return { consumers: from, predicted: true };
+  let miss = from;
+  let hit = Math.min(max, from + 1);
+  for (let step = 2; !ok(hit); step *= 2) {
+    // No count up to max meets them by theory: the search starts at the stability bound and says so.
+    if (hit >= max) return { consumers: from, predicted: true, unreachable: true };
+    miss = hit;
+    hit = Math.min(max, miss + step);
   }
-  return { consumers: max, predicted: true };
+  while (hit - miss > 1) {
+    const mid = Math.floor((miss + hit) / 2);
+    if (ok(mid)) hit = mid;
+    else miss = mid;
+  }
+  return { consumers: hit, predicted: true };
 }

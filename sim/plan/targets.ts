@@ -18,6 +18,8 @@ export interface Target {
   value: number;
   /** How the value reads: ms, %, msgs. */
   unit: 'ms' | '%' | 'msgs';
+  /** wait/sojourn only: the arrivals of steady state or of the fault windows alone (sim/run/faultWindows.ts). */
+  window?: 'steady' | 'fault';
 }
 
 export class TargetError extends Error {}
@@ -32,20 +34,23 @@ export const TARGET_HELP = `"<stat> <metric> <op> <value><unit>", all must hold:
                  publisher could not recover), lostConfirmed (confirmed, then lost), refused,
                  unavailable (publishes while the broker was down), failed (messages a publisher
                  gave up on): a count in msgs or a share in % of messages; "= 0" needs no unit
-               op: < <= (and = for counts)`;
+               op: < <= (and = for counts)
+               wait(steady), wait(fault), sojourn(…): only the arrivals of steady state or of the
+                 fault windows (a broker outage and its drain), e.g. "p99 wait(steady) < 50ms"`;
 
 /** Parses one target; a value without its unit is an error naming the units that metric takes. */
 export function parseTarget(text: string): Target {
-  const m = /^\s*(?:(mean|p50|p90|p99|p999|max)\s+)?([A-Za-z]+)\s*(<=|<|=)\s*(-?[\d.]+(?:e-?\d+)?)\s*([A-Za-z%]*)\s*$/.exec(text);
+  const m = /^\s*(?:(mean|p50|p90|p99|p999|max)\s+)?([A-Za-z]+)(?:\(\s*([A-Za-z]+)\s*\))?\s*(<=|<|=)\s*(-?[\d.]+(?:e-?\d+)?)\s*([A-Za-z%]*)\s*$/.exec(text);
   if (m === null) throw new TargetError(`target '${text}' must look like "p99 wait < 200ms" or "lost = 0"`);
   const metric = m[2] as TargetMetric;
   const known: TargetMetric[] = ['wait', 'sojourn', 'confirm', 'queueLength', 'utilization', 'lost', 'lostConfirmed', 'refused', 'unavailable', 'failed'];
   if (!known.includes(metric)) throw new TargetError(`target '${text}': unknown metric '${m[2]}' (one of ${known.join(', ')})`);
   const stat = (m[1] ?? (COUNTS.has(metric) ? 'max' : 'mean')) as Stat;
-  const op = m[3] as Target['op'];
-  let value = Number(m[4]);
+  const op = m[4] as Target['op'];
+  let value = Number(m[5]);
   if (!Number.isFinite(value) || value < 0) throw new TargetError(`target '${text}': the value must be a number ≥ 0`);
-  const unitText = m[5]!;
+  const unitText = m[6]!;
+  const window = windowOf(text, metric, m[3]);
   const fail = (units: string) => new TargetError(`target '${text}': ${metric} needs a unit: ${units}`);
   let unit: Target['unit'];
   if (DURATIONS.has(metric)) {
@@ -70,7 +75,16 @@ export function parseTarget(text: string): Target {
     if (m[1] !== undefined && stat !== 'max') throw new TargetError(`target '${text}': ${metric} is a count over the run; write it without a statistic`);
   }
   if (op === '=' && !COUNTS.has(metric)) throw new TargetError(`target '${text}': = is for counts (lost = 0); use < or <=`);
-  return { text: text.trim().replace(/\s+/g, ' '), stat, metric, op, value, unit };
+  return { text: text.trim().replace(/\s+/g, ' '), stat, metric, op, value, unit, ...(window !== undefined ? { window } : {}) };
+}
+
+/** `wait(steady)`, `sojourn(fault)`: which arrivals a wait or sojourn target is about. */
+function windowOf(text: string, metric: TargetMetric, given: string | undefined): Target['window'] {
+  if (given === undefined) return undefined;
+  const window = given === 'faults' ? 'fault' : given;
+  if (window !== 'steady' && window !== 'fault') throw new TargetError(`target '${text}': the window is (steady) or (fault), not (${given})`);
+  if (metric !== 'wait' && metric !== 'sojourn') throw new TargetError(`target '${text}': only wait and sojourn are split into (steady) and (fault)`);
+  return window;
 }
 
 /** A target's measured value: an interval for steady-state statistics, a plain total for counts. */
@@ -91,7 +105,7 @@ export function judgeTarget(result: RunResult, target: Target): TargetValue {
     return { value, ci95: null, meets: compare(value, target) };
   }
   const interval = intervalOf(result, target);
-  if (interval === undefined) return { value: null, ci95: null, missing: `${target.metric} is not measured in this scenario`, meets: false };
+  if (interval === undefined) return { value: null, ci95: null, missing: target.window !== undefined ? `${target.metric}(${target.window}) needs broker crashes in the scenario` : `${target.metric} is not measured in this scenario`, meets: false };
   if (result.steadyState.status === 'unstable') return { value: interval.mean, ci95: null, missing: 'unstable: no steady state', meets: false };
   // A maximum has no interval by design: it is judged by its value.
   if (target.stat === 'max' && interval.mean !== null) return { value: interval.mean, ci95: interval.ci95, meets: compare(interval.ci95?.[1] ?? interval.mean, target) };
@@ -133,7 +147,9 @@ export function intervalOf(result: RunResult, target: Target): Interval | undefi
     if (c === undefined) return undefined;
     return target.stat === 'mean' ? c : c[target.stat as 'p50' | 'p99'];
   }
-  const d = target.metric === 'wait' ? s.wait : s.sojourn;
+  const part = target.window === undefined ? undefined : result.faultWindows?.[target.window];
+  if (target.window !== undefined && part === undefined) return undefined;
+  const d = part !== undefined ? (target.metric === 'wait' ? part.wait : part.sojourn) : target.metric === 'wait' ? s.wait : s.sojourn;
   return target.stat === 'mean' ? d : d[target.stat];
 }
 

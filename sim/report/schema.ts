@@ -1,3 +1,4 @@
+import { faultWindowsSchema } from './faultWindowsSchema.ts';
 import { z } from 'zod';
 import { Scenario } from '../scenario/schema.ts';
 import { RealRunInfo } from './realRunSchema.ts';
@@ -155,6 +156,7 @@ export const RunResultSchema = z.object({
   counters: z.object({ events: z.number(), simulatedMessages: z.number(), eventsPerMessage: z.number() }),
   records: z.unknown().optional(),
   model: z.record(z.string(), z.unknown()).optional(),
+  faultWindows: faultWindowsSchema(Distribution),
 });
 
 export const ReportRun = z.object({

@@ -2,6 +2,7 @@ import { FaultyDisk, planDiskFaults } from '../disk/diskFaults.ts';
 import { scenarioDatabase } from './databaseStore.ts';
 import { SimDisk } from '../disk/simDisk.ts';
 import { FaultLog } from '../faults/faultLog.ts';
+import { measureFaultWindows, type ReplicationFaultWindows } from './faultWindows.ts';
 import { faultReportOf, withFaultSchedule, type ReplicationFaults } from '../faults/faultReport.ts';
 import { makeDistribution } from '../dist/spec.ts';
 import { EventLoop } from '../kernel/eventLoop.ts';
@@ -54,6 +55,8 @@ export interface ReplicationResult {
   publishers?: PublisherOutcome;
   /** Consumer groups whose size changes (start, schedule, autoscaler): their count over time. */
   fleet?: FleetSeries;
+  /** With broker crashes: waits and sojourns of steady state and of the fault windows apart (faultWindows.ts). */
+  faultWindows?: ReplicationFaultWindows;
 }
 
 export type HistogramBuckets = { lo: number; hi: number; count: number }[];
@@ -121,6 +124,7 @@ export function runReplication(scenario: Scenario, seed: number, options: { reco
     ...(checked.faults !== undefined ? { faults: checked.faults } : {}),
     ...(checked.publishers !== undefined ? { publishers: checked.publishers } : {}),
     ...(measured.fleet !== undefined ? { fleet: measured.fleet } : {}),
+    ...(scenario.faults.some((f) => f.kind === 'broker-crash') ? { faultWindows: measureFaultWindows(tracker.samples, checked.faults?.schedule ?? [], measured.series.queueLength, measured.warmupMs) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { predict, type TheoryPrediction } from './theoryMatch.ts';
 import { APPROXIMATION_TOLERANCE, familyVerdict, metricVerdict, type FamilyVerdict, type TheoryVerdict } from './verdicts.ts';
 import type { WarmupRule } from './warmupPoint.ts';
 import { modelSummary, type ModelSummary } from './modelSummary.ts';
+import { summarizeFaultWindows, type FaultWindowsSummary } from './faultWindows.ts';
 
 export type { Interval } from './intervals.ts';
 export { round } from './intervals.ts';
@@ -86,6 +87,8 @@ export interface RunResult {
   records?: MessageRecords;
   /** Pipelines (per stage, end to end, Jackson) and impatience (abandonment, Erlang-A). */
   model?: ModelSummary;
+  /** With broker crashes: wait and sojourn in steady state and in the fault windows apart (faultWindows.ts). */
+  faultWindows?: FaultWindowsSummary;
 }
 
 
@@ -164,6 +167,8 @@ export function summarizeRuns(scenario: Scenario, runs: ReplicationResult[]): Ru
   };
   const model = modelSummary(scenario, runs, summary.queueLength);
   if (model !== undefined) result.model = model;
+  const faultWindows = summarizeFaultWindows(runs, mergeHistograms);
+  if (faultWindows !== undefined) result.faultWindows = faultWindows;
   return result;
 }
 
@@ -256,7 +261,7 @@ function totalAccounting(all: Accounting[]): Accounting {
   return total;
 }
 
-function mergeHistograms(all: HistogramBuckets[]): HistogramBuckets {
+export function mergeHistograms(all: HistogramBuckets[]): HistogramBuckets {
   const merged = new Map<number, { lo: number; hi: number; count: number }>();
   for (const buckets of all) {
     for (const b of buckets) {
