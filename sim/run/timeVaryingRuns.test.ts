@@ -91,7 +91,7 @@ describe.skipIf(UNDER_MUTATION)('the utilisation autoscaler on the real engine',
   it('scales up under the peak and down after it, never faster than its delay, cooldown and window allow, and the report shows it', { timeout: 180_000 }, () => {
     const r = simulate(peak());
     const { tMs, consumers } = r.model!.fleet!.series;
-    const at = (sec: number) => consumers[tMs.findLastIndex((t) => t <= sec * 1000)]!;
+    const at = (sec: number) => consumers[tMs.filter((t) => t <= sec * 1000).length - 1]!;
     const changes = tMs.map((t, i) => ({ sec: t / 1000, from: i > 0 ? consumers[i - 1]! : undefined, to: consumers[i]! })).slice(1);
     // Before the peak, 4/s needs 4/2/0.6 ≈ 3.3 → 4 consumers: no more than 5 at any time.
     expect(Math.max(...changes.filter((c) => c.sec < 600).map((c) => c.to), consumers[0]!)).toBeLessThanOrEqual(5);
