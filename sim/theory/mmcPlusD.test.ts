@@ -114,3 +114,16 @@ describe('M/M/c+D, deterministic patience', () => {
     expect(() => mmcPlusD(1, 1, 1.5, 1)).toThrow(/c must be a whole number/);
   });
 });
+
+describe('mmcPlusD result fields', () => {
+  it('names the model and its inputs, is stable, WServed = WqServed + 1/μ, and names a bad rate', () => {
+    const r = mmcPlusD(6, 2, 2, 0.5);
+    expect(r.model).toBe('mmc+d');
+    expect(r.inputs).toEqual({ lambda: 6, mu: 2, c: 2, patience: 0.5 });
+    expect(r.stable).toBe(true);
+    expect(r.WServed).toBeCloseTo(r.WqServed + 0.5, 12);
+    expect(() => mmcPlusD(0, 2, 2, 0.5)).toThrow(/^lambda must be/);
+    expect(() => mmcPlusD(6, 0, 2, 0.5)).toThrow(/^mu must be/);
+  });
+
+});

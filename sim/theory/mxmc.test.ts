@@ -92,3 +92,31 @@ describe('M^X/M/c by the level recursion', () => {
     expect(() => mxm1(0, 2, [0, 1])).toThrow(/batchRate must be a finite number > 0/);
   });
 });
+
+describe('batch-queue result fields', () => {
+  it('name the model, inputs, stability, W = Wq + 1/μ, the levels used, and a bad rate', () => {
+    const one = mxm1(1, 4, fixed(2));
+    expect(one).toMatchObject({ model: 'mxm1', inputs: { batchRate: 1, mu: 4, c: 1, meanBatch: 2 }, stable: true, truncationError: 0 });
+    const many = mxmc(3, 5, 3, fixed(4));
+    expect(many).toMatchObject({ model: 'mxmc', inputs: { batchRate: 3, mu: 5, c: 3, meanBatch: 4 }, stable: true });
+    expect(many.W).toBeCloseTo(many.Wq! + 0.2, 12);
+    expect(many.method).toMatch(/^level-crossing recursion over levels 0\.\.\d+$/);
+    const levels = Number(many.method.split('..')[1]);
+    expect(levels).toBeGreaterThan(3 + 4);
+    expect(() => mxm1(1, 0, fixed(2))).toThrow(/^mu must be/);
+    expect(() => mxmc(0, 1, 2, fixed(2))).toThrow(/^batchRate must be/);
+    expect(() => mxmc(1, 0, 2, fixed(2))).toThrow(/^mu must be/);
+    expect(() => batchMoments([0, 0.5, -0.1, 0.6])).toThrow(/pmf\[2\] must be ≥ 0/);
+    expect(batchMoments([0, 0.5, 0.5 + 5e-10])).toMatchObject({ mean: expect.closeTo(1.5, 6) });
+  });
+
+  it('P(wait) at c = 2 with batches of 3 matches the levels worked by hand at light load', () => {
+    // λ_b → 0: a batch almost always finds the system empty; of its 3 messages one waits: P → 1/3.
+    expect(mxmc(1e-6, 1, 2, fixed(3)).Pwait!).toBeCloseTo(1 / 3, 5);
+    // A batch of 3 finding one busy server: 2 of 3 wait. Level 1 has weight λ_b·1/μ for small λ_b:
+    // P(wait) ≈ 1/3 + λ_b/μ·(2/3 − 1/3)·… — checked against the recursion's own level weights.
+    const r = mxmc(0.01, 1, 2, fixed(3));
+    expect(r.Pwait!).toBeGreaterThan(1 / 3);
+    expect(r.Pwait!).toBeLessThan(1 / 3 + 0.05);
+  });
+});
