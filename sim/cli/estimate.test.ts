@@ -25,6 +25,33 @@ describe('estimating the work before doing it', () => {
     expect(Math.abs(actual - e.messages) / e.messages).toBeLessThan(0.15);
   });
 
+  it('a schedule that does not repeat counts its segments, not its last rate: a burst then silence', () => {
+    const burst = scenario({ producers: [{ count: 2, routingKey: 'work', arrivals: { process: 'schedule', rates: [{ fromSec: 0, ratePerSec: 50 }, { fromSec: 30, ratePerSec: 0 }] } }] });
+    const e = estimateReplication(burst);
+    expect(e.messages).toBe(2 * 50 * 30);
+    const actual = runReplication(burst, 1, { batches: false }).accounting.attempted;
+    expect(Math.abs(actual / e.messages - 1)).toBeLessThan(0.05);
+    // Rising, not repeating: 10/s for 40 s, then 100/s for the last 60 s.
+    const ramp = scenario({ producers: [{ routingKey: 'work', arrivals: { process: 'schedule', rates: [{ fromSec: 0, ratePerSec: 10 }, { fromSec: 40, ratePerSec: 100 }] } }] });
+    expect(estimateReplication(ramp).messages).toBe(400 + 6000);
+    // Repeating every 30 s over 100 s: three whole periods (20·10 + 5·20 each) and 10 s of the next.
+    const daily = scenario({ producers: [{ routingKey: 'work', arrivals: { process: 'schedule', rates: [{ fromSec: 0, ratePerSec: 10 }, { fromSec: 20, ratePerSec: 5 }], repeatSec: 30 } }] });
+    expect(estimateReplication(daily).messages).toBe(3 * 250 + 100);
+  });
+
+  it('a sinusoid over a part period and bulk publishes are counted as the simulation publishes them', () => {
+    const quarter = scenario({ producers: [{ routingKey: 'work', arrivals: { process: 'sinusoidal', meanRatePerSec: 20, amplitude: 1, periodSec: 400 } }] });
+    // ∫₀¹⁰⁰ 20(1 + sin(2πt/400)) dt = 2000 + 20·400/(2π)
+    const e = estimateReplication(quarter).messages;
+    expect(e).toBeCloseTo(2000 + 8000 / (2 * Math.PI), 6);
+    expect(Math.abs(runReplication(quarter, 1, { batches: false }).accounting.attempted / e - 1)).toBeLessThan(0.05);
+    const bulk = scenario({ durationSec: 2000, producers: [{ routingKey: 'work', arrivals: { process: 'batch', batchesPerSec: 5, batchSize: { dist: 'uniform', min: 0, max: 4 } } }] });
+    // round(U(0, 4)) at least 1: sizes 1 (x < 1.5), 2, 3 (a unit each), 4 (x ≥ 3.5) → (1.5 + 2 + 3 + 2)/4.
+    const b = estimateReplication(bulk).messages;
+    expect(b).toBeCloseTo((5 * 2000 * (1.5 * 1 + 2 + 3 + 0.5 * 4)) / 4, 6);
+    expect(Math.abs(runReplication(bulk, 1, { batches: false }).accounting.attempted / b - 1)).toBeLessThan(0.05);
+  });
+
   it('work over the budget is refused with the estimate, naming the flag that overrides it; --force runs it', () => {
     const huge = scenario({ durationSec: 1e9, producers: [{ count: 10_000, routingKey: 'work', arrivals: { process: 'poisson', ratePerSec: 1e9 } }] });
     expect(() => checkBudget('qlab run', tasks(huge, 5), { maxMessages: 1e8, force: false })).toThrow(UsageError);

@@ -1,6 +1,6 @@
 import type { ReplicationTask } from '../parallel/task.ts';
 import type { Scenario } from '../scenario/schema.ts';
-import { makeArrivals } from '../workload/arrivals.ts';
+import { expectedArrivals } from '../workload/expectedArrivals.ts';
 import { num } from './format.ts';
 import { UsageError } from './usageError.ts';
 
@@ -18,13 +18,13 @@ export interface WorkEstimate {
 }
 
 /**
- * The work one replication will do, before doing it: expected messages = Σ count × long-run rate ×
- * durationSec, and events ≈ messages × events per message (2 for an in-memory broker with an instant
+ * The work one replication will do, before doing it: expected messages = Σ count × the producer's
+ * rate integrated over durationSec (a schedule's segments as they fall in the run), and events ≈ messages × events per message (2 for an in-memory broker with an instant
  * network, more for disk I/O and each network hop). A rough figure, for refusing absurd work early.
  */
 export function estimateReplication(scenario: Scenario): WorkEstimate {
   let messages = 0;
-  for (const p of scenario.producers) messages += p.count * makeArrivals(p.arrivals).ratePerSec * scenario.durationSec;
+  for (const p of scenario.producers) messages += p.count * expectedArrivals(p.arrivals, scenario.durationSec);
   const network = Object.values(scenario.network).filter((d) => d !== undefined).length;
   const eventsPerMessage = 2 + (scenario.broker.durability !== undefined ? 4 : 0) + network;
   return { messages, events: messages * eventsPerMessage };

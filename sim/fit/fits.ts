@@ -3,6 +3,7 @@ import { randomStreams } from '../random/streams.ts';
 import type { ArrivalSpec } from '../scenario/schema.ts';
 import { lag1Autocorrelation } from '../stats/batchMeans.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
+import { fitMmpp2Em, type Mmpp2 } from './mmpp2Em.ts';
 
 export interface DataSummary {
   n: number;
@@ -48,9 +49,8 @@ export function summarize(values: number[]): DataSummary {
 /**
  * Fits inter-arrival gaps (`arrivals`) or service times (`service`) by moments — exponential (the
  * mean), Erlang (k = round(1/scv), when that is ≥ 2), balanced-means hyperexponential (scv > 1),
- * lognormal (mean and scv) — and, for arrivals with scv > 1, a two-state MMPP found by splitting
- * the gaps at their mean into burst and quiet runs (a heuristic; its rates reproduce the data's
- * counts per run time). Each fit is judged by a two-sample KS statistic against a seeded sample
+ * lognormal (mean and scv) — and, for arrivals with scv > 1, a two-state MMPP by maximum likelihood
+ * (Rydén's EM, sim/fit/mmpp2Em.ts), started from burst and quiet runs of the gaps. Each fit is judged by a two-sample KS statistic against a seeded sample
  * from it, and by that sample's scv and lag-1 autocorrelation. The choice: the MMPP when the data
  * are positively correlated beyond 2/√n and its KS is below 0.1 or within 1.5× the best renewal
  * fit's (a renewal process cannot produce correlated gaps, and bursts drive waits); otherwise the fit with the smallest KS.
@@ -78,13 +78,14 @@ export function fitData(values: number[], as: 'arrivals' | 'service'): FitResult
   if (data.scv > 1) renewal('hyperexponential', { dist: 'hyperexponential', mean, scv: data.scv }, 'mean and scv (balanced means)');
   if (data.scv > 0) renewal('lognormal', { dist: 'lognormal', mean, scv: data.scv }, 'mean and scv');
   if (as === 'arrivals' && data.scv > 1) {
-    const mmpp = fitMmpp2(values);
-    if (mmpp !== undefined) {
+    const em = fitMmpp2(values);
+    if (em !== undefined) {
+      const mmpp = em.spec;
       const process = makeArrivals(mmpp);
       const random = randomStreams(1).stream('fit/mmpp2');
       const sample = Array.from({ length: SAMPLE }, () => process.nextGapMs(random));
       const s = summarize(sample);
-      fits.push({ name: 'mmpp2', fragment: { arrivals: mmpp }, ks: ks(sorted, sample), scv: s.scv, lag1: s.lag1, method: 'burst/quiet runs: mean of 5 neighbouring gaps vs the overall mean (heuristic)' });
+      fits.push({ name: 'mmpp2', fragment: { arrivals: mmpp }, ks: ks(sorted, sample), scv: s.scv, lag1: s.lag1, method: em.method });
     }
   }
   const renewals = fits.filter((f) => f.name !== 'mmpp2');
@@ -122,7 +123,35 @@ export function ks(a: readonly number[], b: number[]): number {
   return d;
 }
 
-function fitMmpp2(values: number[]): ArrivalSpec | undefined {
+/**
+ * The MMPP2 by EM from the burst/quiet-runs start (or, without one, rates 2 and ½ of the mean rate
+ * switching every 100 mean gaps); the busier state becomes "on". Undefined if EM cannot start.
+ */
+function fitMmpp2(values: number[]): { spec: Extract<ArrivalSpec, { process: 'onoff' }>; method: string } | undefined {
+  const meanMs = values.reduce((a, b) => a + b, 0) / values.length;
+  const runs = burstQuietRuns(values);
+  const start: Mmpp2 = runs
+    ? { lambda: [runs.onRatePerSec / 1000, Math.max(runs.offRatePerSec / 1000, 1e-3 / meanMs)], q: [1 / (runs.meanOnSec * 1000), 1 / (runs.meanOffSec * 1000)] }
+    : { lambda: [2 / meanMs, 0.5 / meanMs], q: [0.01 / meanMs, 0.01 / meanMs] };
+  const fit = fitMmpp2Em(values, start);
+  if (!Number.isFinite(fit.logLikelihood) || !fit.lambda.every((x) => Number.isFinite(x) && x >= 0) || !fit.q.every((x) => x > 0)) return undefined;
+  const on = fit.lambda[0] >= fit.lambda[1] ? 0 : 1;
+  const off = 1 - on;
+  const r = (x: number) => Number(x.toPrecision(6));
+  return {
+    spec: {
+      process: 'onoff',
+      onRatePerSec: r(fit.lambda[on]! * 1000),
+      offRatePerSec: r(fit.lambda[off]! * 1000),
+      meanOnSec: r(1 / fit.q[on]! / 1000),
+      meanOffSec: r(1 / fit.q[off]! / 1000),
+    },
+    method: `maximum likelihood by EM (Rydén 1996), ${fit.iterations} iterations${fit.converged ? '' : ' (not converged)'}, log-likelihood ${fit.logLikelihood.toFixed(1)}, started from burst/quiet runs`,
+  };
+}
+
+/** A rough start: gaps judged burst or quiet by the mean of 5 neighbours against the overall mean; each state's rate from its counts and time. */
+function burstQuietRuns(values: number[]): Extract<ArrivalSpec, { process: 'onoff' }> | undefined {
   const threshold = values.reduce((a, b) => a + b, 0) / values.length;
   const runs = { burst: { count: 0, time: 0, runs: 0 }, quiet: { count: 0, time: 0, runs: 0 } };
   let last: 'burst' | 'quiet' | undefined;

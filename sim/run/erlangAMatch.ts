@@ -1,12 +1,14 @@
 import { makeDistribution } from '../dist/spec.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { erlangA } from '../theory/erlangA.ts';
+import { mmcPlusD } from '../theory/mmcPlusD.ts';
 import { makeArrivals } from '../workload/arrivals.ts';
 import { hasFleet } from '../workload/fleet.ts';
 
 export interface ErlangAPrediction {
-  model: 'erlangA';
-  inputs: { lambda: number; mu: number; c: number; theta: number };
+  /** Erlang-A (exponential patience, rate θ) or M/M/c+D (deterministic patience D, in seconds). */
+  model: 'erlangA' | 'mmc+d';
+  inputs: { lambda: number; mu: number; c: number; theta?: number; patience?: number };
   /** Times in ms, lengths in messages. */
   values: { Pabandon: number; WqServed: number; Wq: number; Lq: number; L: number; Pwait: number };
 }
@@ -17,7 +19,8 @@ export interface ErlangAPrediction {
  * engine expires a message at its exact deadline wherever it is in the queue), its consumers
  * identical with exponential service, prefetch 1, manual ack, no failures, and no delivery latency.
  * A message in a consumer's prefetch buffer or on the wire cannot expire, so a larger prefetch or a
- * latency would make waiting messages patient.
+ * latency would make waiting messages patient. Deterministic patience (every message the same TTL)
+ * gets the exact M/M/c+D instead (sim/theory/mmcPlusD.ts).
  */
 export function predictErlangA(scenario: Scenario, queue: string | undefined): ErlangAPrediction | { notApplicable: string } | undefined {
   const impatient = scenario.producers.filter((p) => p.patienceMs !== undefined);
@@ -34,7 +37,8 @@ export function predictErlangA(scenario: Scenario, queue: string | undefined): E
   const first = impatient[0]!;
   let lambda = 0;
   for (const p of impatient) {
-    if (p.patienceMs!.dist !== 'exponential') return why(`patience is ${p.patienceMs!.dist}, not exponential (M/M/c+G has no exact form here)`);
+    if (p.patienceMs!.dist !== 'exponential' && p.patienceMs!.dist !== 'deterministic') return why(`patience is ${p.patienceMs!.dist}, neither exponential nor deterministic (M/M/c+G has no exact form here)`);
+    if (p.patienceMs!.dist !== first.patienceMs!.dist) return why('producers have patience of different shapes');
     if (makeDistribution(p.patienceMs!).mean !== makeDistribution(first.patienceMs!).mean) return why('producers have different mean patience');
     const arrivals = makeArrivals(p.arrivals);
     if (!arrivals.poisson) return why(`producer arrivals are ${p.arrivals.process}, not Poisson`);
@@ -50,8 +54,18 @@ export function predictErlangA(scenario: Scenario, queue: string | undefined): E
     if (c.serviceTimeMs.dist !== 'exponential' || JSON.stringify(c.serviceTimeMs) !== JSON.stringify(consumers[0]!.serviceTimeMs)) return why('service is not exponential and alike for all consumers');
   }
   const mu = 1000 / makeDistribution(consumers[0]!.serviceTimeMs).mean;
-  const theta = 1000 / makeDistribution(first.patienceMs!).mean;
+  const patienceSec = makeDistribution(first.patienceMs!).mean / 1000;
   const c = consumers.reduce((n, x) => n + x.count, 0);
+  if (first.patienceMs!.dist === 'deterministic') {
+    if (!(patienceSec > 0)) return why('patience 0: every message that waits expires at once (M/M/c/c, Erlang B)');
+    const d = mmcPlusD(lambda, mu, c, patienceSec);
+    return {
+      model: 'mmc+d',
+      inputs: { lambda, mu, c, patience: patienceSec },
+      values: { Pabandon: d.Pabandon, WqServed: d.WqServed * 1000, Wq: d.Wq * 1000, Lq: d.Lq, L: d.L, Pwait: d.Pwait },
+    };
+  }
+  const theta = 1 / patienceSec;
   const r = erlangA(lambda, mu, c, theta);
   return {
     model: 'erlangA',

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario/schema.ts';
+import { predictBatch, type BatchPrediction } from './batchMatch.ts';
 import { predictErlangA, type ErlangAPrediction } from './erlangAMatch.ts';
 import { intervalOf, type Interval } from './intervals.ts';
 import { predictJackson, type JacksonPrediction } from './jacksonMatch.ts';
@@ -41,6 +42,8 @@ export interface ModelSummary {
   timeVarying?: TimeVaryingSummary;
   /** Consumer groups that start late, follow a schedule or autoscale: the count over time (first replication; backlog over time is series.queueLength), its time-average, and the drain of a build-and-drain run. */
   fleet?: { series: FleetSeries; meanConsumers: Interval; changesPerReplication: number; drain?: { backlogAtStart: number; drainSec: Interval } };
+  /** Bulk publishes: M^X/M/c theory against the measured means, or why it does not apply. */
+  batch?: { theory?: BatchPrediction & { verdicts: Verdicts; family: FamilyVerdict }; theoryNotApplicable?: string };
 }
 
 /**
@@ -53,7 +56,8 @@ export function modelSummary(scenario: Scenario, runs: ReplicationResult[], queu
   const impatient = scenario.producers.some((p) => p.patienceMs !== undefined);
   const timeVarying = isTimeVarying(scenario);
   const fleet = scenario.consumers.some(hasFleet);
-  if (!pipeline && !impatient && !timeVarying && !fleet) return undefined;
+  const batch = predictBatch(scenario);
+  if (!pipeline && !impatient && !timeVarying && !fleet && batch === undefined) return undefined;
   const interval = (key: string) => intervalOf(key, 'mean', runs);
   const out: ModelSummary = {};
   if (fleet && runs[0]!.fleet !== undefined) {
@@ -108,7 +112,18 @@ export function modelSummary(scenario: Scenario, runs: ReplicationResult[], queu
     }
     out.impatience = impatience;
   }
+  if (batch !== undefined) out.batch = 'notApplicable' in batch ? { theoryNotApplicable: batch.notApplicable } : { theory: withBatchVerdicts(batch, runs, queueLength) };
   return out;
+}
+
+function withBatchVerdicts(p: BatchPrediction, runs: ReplicationResult[], queueLength: Interval): NonNullable<NonNullable<ModelSummary['batch']>['theory']> {
+  const compared = [
+    { metric: 'Wq', interval: intervalOf('waitMeanMs', 'mean', runs), value: p.values.Wq },
+    { metric: 'W', interval: intervalOf('sojournMeanMs', 'mean', runs), value: p.values.W },
+    { metric: 'Lq', interval: queueLength, value: p.values.Lq },
+    { metric: 'L', interval: intervalOf('inSystemMean', 'mean', runs), value: p.values.L },
+  ];
+  return { ...p, verdicts: compared.map((c) => ({ metric: c.metric, verdict: metricVerdict(c.interval, c.value, false) })), family: familyVerdict(compared, false) };
 }
 
 function withJacksonVerdicts(p: JacksonPrediction, s: ModelSummary): NonNullable<ModelSummary['jackson']> {

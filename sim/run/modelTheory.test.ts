@@ -65,7 +65,11 @@ describe('Erlang-A for impatient messages', () => {
     const latency = Scenario.parse({ ...s, network: { deliverLatencyMs: exp(1) } });
     expect(predictErlangA(latency, 'calls')).toEqual({ notApplicable: expect.stringMatching(/latency/) });
     const fixed = Scenario.parse({ ...s, producers: [{ ...s.producers[0]!, patienceMs: { dist: 'deterministic', mean: 1000 } }] });
-    expect(predictErlangA(fixed, 'calls')).toEqual({ notApplicable: expect.stringMatching(/not exponential/) });
+    expect(predictErlangA(fixed, 'calls')).toMatchObject({ model: 'mmc+d', inputs: { lambda: 5, mu: 2.5, c: 2, patience: 1 } });
+    const spread = Scenario.parse({ ...s, producers: [{ ...s.producers[0]!, patienceMs: { dist: 'lognormal', mean: 1000, scv: 1 } }] });
+    expect(predictErlangA(spread, 'calls')).toEqual({ notApplicable: expect.stringMatching(/patience is lognormal, neither exponential nor deterministic/) });
+    const mixed = Scenario.parse({ ...s, producers: [s.producers[0]!, { ...s.producers[0]!, patienceMs: { dist: 'deterministic', mean: 1000 } }] });
+    expect(predictErlangA(mixed, 'calls')).toEqual({ notApplicable: expect.stringMatching(/different shapes/) });
     expect(predictErlangA(teaching('mmc.json'), 'work')).toBeUndefined();
   });
 
@@ -79,5 +83,21 @@ describe('Erlang-A for impatient messages', () => {
     expect(Math.abs(r.summary.queueLength.mean! / t.Lq - 1)).toBeLessThan(0.08);
     // Abandoned = expired dead-letters.
     expect(r.summary.deadLettered.expired).toBeGreaterThan(0);
+  });
+
+  it('deterministic patience on the real engine agrees with the exact M/M/c+D: P(abandon) within 0.015, waits within 8 % (3 × 1500 s)', { timeout: 120_000 }, () => {
+    const r = simulate(teaching('deterministic-patience.json', { durationSec: 1500, warmupSec: 150, replications: 3 }));
+    const m = r.model!.impatience!;
+    expect(m.theory!.model).toBe('mmc+d');
+    const t = m.theory!.values;
+    // At λ = cμ the closed form is rational: P(abandon) = 2/15, Wq = 7/15 s.
+    expect(t.Pabandon).toBeCloseTo(2 / 15, 12);
+    expect(t.Wq).toBeCloseTo(7000 / 15, 9);
+    expect(Math.abs(m.abandonProbability.mean! - t.Pabandon)).toBeLessThan(0.015);
+    expect(Math.abs(m.waitServedMs.mean! / t.WqServed - 1)).toBeLessThan(0.08);
+    expect(Math.abs(m.waitAllMs.mean! / t.Wq - 1)).toBeLessThan(0.08);
+    expect(Math.abs(r.summary.queueLength.mean! / t.Lq - 1)).toBeLessThan(0.08);
+    // No served message waited as long as its patience.
+    expect(r.summary.wait.max.mean!).toBeLessThan(1000);
   });
 });

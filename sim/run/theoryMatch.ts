@@ -52,7 +52,7 @@ export function predict(scenario: Scenario): TheoryPrediction | { notApplicable:
   let lambdaPerSec = 0;
   for (const p of scenario.producers) {
     const arrivals = makeArrivals(p.arrivals);
-    if (!arrivals.poisson) return why(`producer arrivals are ${p.arrivals.process}, not Poisson`);
+    if (!arrivals.poisson) return why(`producer arrivals are ${p.arrivals.process}, not Poisson${p.arrivals.process === 'batch' ? ': see model.batch for M^X/M/c' : ''}`);
     if (p.messageTtlMs !== undefined) return why('messages carry a TTL');
     lambdaPerSec += arrivals.ratePerSec * p.count;
   }

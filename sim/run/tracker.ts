@@ -224,12 +224,17 @@ export class Tracker extends TrackerRows implements BrokerObserver {
     let copy = this.findCopy(id, q);
     if (copy < 0) {
       copy = this.newCopy(id, q, Math.min(properties.priority ?? 0, this.maxPriority), atMs);
+      this.copyListener?.copyAdded(id);
     } else if (this.outcome[this.row(copy)] !== IN_BROKER) {
       // Back in a queue it had left (dead-lettered round to it again).
       this.outcome[this.row(copy)] = IN_BROKER;
       this.inBroker++;
+      this.copyListener?.copyAdded(id);
     }
   }
+
+  /** Told when a copy is dead-lettered and when a message gains a copy, so pipeline flows can follow a message through its dead-letter hop (FlowBook). */
+  copyListener: { copyLeft(message: number): void; copyAdded(message: number): void } | undefined;
 
   delivered(delivery: Delivery, atMs: number): void {
     this.counts.deliveries++;
@@ -261,6 +266,8 @@ export class Tracker extends TrackerRows implements BrokerObserver {
   deadLettered(queue: string, properties: MessageProperties, reason: DeathReason, _atMs: number): void {
     if (REASONS.includes(reason)) this.deadLetteredBy[reason]++;
     this.settle(queue, properties, DEAD_LETTERED);
+    const id = properties[ID_PROPERTY];
+    if (typeof id === 'number' && id >= this.msgBase && id < this.messages) this.copyListener?.copyLeft(id);
   }
 
   dropped(): void {

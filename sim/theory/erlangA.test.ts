@@ -43,3 +43,17 @@ describe('erlangA (M/M/c+M)', () => {
     expect(() => erlangA(1, 1, 1.5, 1)).toThrow(/c /);
   });
 });
+
+describe('erlangA result fields', () => {
+  it('names the model and its inputs, is stable, ρ = λ/(cμ), WServed = WqServed + 1/μ, and names a bad rate', () => {
+    const r = erlangA(6, 2, 2, 0.5);
+    expect(r.model).toBe('erlangA');
+    expect(r.inputs).toEqual({ lambda: 6, mu: 2, c: 2, theta: 0.5 });
+    expect(r.stable).toBe(true);
+    expect(r.rho).toBe(1.5);
+    expect(r.WServed).toBeCloseTo(r.WqServed + 0.5, 12);
+    expect(r.WqServed).toBeGreaterThan(0);
+    expect(() => erlangA(0, 2, 2, 0.5)).toThrow(/^lambda must be/);
+    expect(() => erlangA(6, 0, 2, 0.5)).toThrow(/^mu must be/);
+  });
+});

@@ -3,8 +3,12 @@ import type { Tracker } from '../run/tracker.ts';
 /**
  * Flows through a pipeline, by correlation id: a flow starts with a producer's publish (its root
  * message) and ends when the last message it caused has been served. `pending` counts the flow's
- * queue copies not yet served; a consumer that forwards adds the copies its publishes made. A flow
- * whose copy expires, is refused or is never served never completes (counted as incomplete).
+ * queue copies not yet served; a consumer that forwards adds the copies its publishes made. A copy
+ * that is dead-lettered keeps its message id (and so its flow and correlation id): it stops being
+ * pending, and each copy the dead-letter exchange puts in a queue is pending in its place, one hop
+ * further — so a flow completes when its message is consumed from the dead-letter queue. A flow
+ * whose copy expires or is rejected with nowhere to go, is refused or is never served never
+ * completes (counted as incomplete).
  *
  * Also keeps each message's patience (its per-message TTL), so an abandoned message's wait — its
  * patience — is known when it is measured.
@@ -24,7 +28,38 @@ export class FlowBook {
   lostForwards = 0;
   readonly patienceMs = new Map<number, number>();
 
-  constructor(private readonly tracker: Tracker) {}
+  /** Messages dead-lettered at least once: any later copy of one is a dead-letter hop. */
+  private readonly deadLettered = new Set<number>();
+  /** Per flow, copies dead-lettered and not (yet) put into another queue; while any, the flow cannot complete. */
+  private readonly unplaced = new Map<number, number>();
+  /** Per flow not yet counting, copies dead-lettered before its first service (subtracted when it starts counting). */
+  private readonly goneEarly = new Map<number, number>();
+
+  constructor(private readonly tracker: Tracker) {
+    tracker.copyListener = this;
+  }
+
+  /** A copy of `message` was dead-lettered: it will not be served where it was. */
+  copyLeft(message: number): void {
+    const root = this.root(message);
+    this.deadLettered.add(message);
+    this.unplaced.set(root, (this.unplaced.get(root) ?? 0) + 1);
+    if (this.pending.has(root)) this.pending.set(root, this.pending.get(root)! - 1);
+    else this.goneEarly.set(root, (this.goneEarly.get(root) ?? 0) + 1);
+  }
+
+  /** `message` got a copy in a queue; only a dead-letter hop's copy changes the flow (a publish's copies are counted as it is published). */
+  copyAdded(message: number): void {
+    if (!this.deadLettered.has(message)) return;
+    const root = this.root(message);
+    const unplaced = this.unplaced.get(root) ?? 0;
+    if (unplaced > 0) {
+      if (unplaced === 1) this.unplaced.delete(root);
+      else this.unplaced.set(root, unplaced - 1);
+      this.hopsOf.set(message, (this.hopsOf.get(message) ?? 1) + 1);
+    }
+    if (this.pending.has(root)) this.pending.set(root, this.pending.get(root)! + 1);
+  }
 
   root(message: number): number {
     return this.rootOf.get(message) ?? message;
@@ -53,10 +88,10 @@ export class FlowBook {
     this.served.add(copy);
     const message = this.tracker.copyMessage[copy]!;
     const root = this.root(message);
-    if (!this.pending.has(root)) this.pending.set(root, this.copiesOf(root));
+    if (!this.pending.has(root)) this.pending.set(root, this.copiesOf(root) - (this.goneEarly.get(root) ?? 0));
     forward?.();
     const left = this.pending.get(root)! - 1;
-    if (left > 0) {
+    if (left > 0 || this.unplaced.has(root)) {
       this.pending.set(root, left);
       return true;
     }

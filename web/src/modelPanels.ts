@@ -42,12 +42,12 @@ export function renderModel(run: Run, panel: Panel): void {
     panel('Impatience (abandonment)', 'model-impatience').append(
       tableOf(
         [
-          ['metric', 'simulated', 'Erlang-A', 'verdict'],
+          ['metric', 'simulated', t?.model === 'mmc+d' ? 'M/M/c+D' : 'Erlang-A', 'verdict'],
           ['P(abandon)', ci(m.abandonProbability), t ? fmt(t.values.Pabandon) : '—', v('Pabandon')],
           ['wait of served (ms)', ci(m.waitServedMs), t ? fmt(t.values.WqServed) : '—', v('WqServed')],
           ['wait of all (ms)', ci(m.waitAllMs), t ? fmt(t.values.Wq) : '—', v('Wq')],
         ],
-        t ? 'M/M/c+M, exact' : (m.theoryNotApplicable ?? ''),
+        t ? (t.model === 'mmc+d' ? 'M/M/c+D (deterministic patience), exact' : 'M/M/c+M, exact') : (m.theoryNotApplicable ?? ''),
       ),
     );
   }
