@@ -88,6 +88,16 @@ describe('basic.consume', () => {
   });
 });
 
+describe('error messages name the call', () => {
+  it('consume on an unknown queue, and with bad options, say which call failed', () => {
+    const { broker } = setup();
+    expect(errorOf(() => broker.consume('nope', {}, () => {}))?.message).toContain('consume');
+    const bad = errorOf(() => broker.consume('q', { prefetch: -1 }, () => {}));
+    expect(bad?.code).toBe('INVALID_ARGUMENT');
+    expect(bad?.message).toContain("consume('q')");
+  });
+});
+
 describe('basic.cancel', () => {
   it('an unknown consumer tag is NOT_FOUND, naming the tag', () => {
     const { broker } = setup();

@@ -192,7 +192,42 @@ describe('queue.bind and queue.unbind', () => {
   });
 });
 
+describe('error messages name the operation and the argument', () => {
+  it('declare, delete, bind and unbind say which call failed', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.declareExchange('x', 'direct');
+    expect(errorOf(() => broker.declareExchange(1 as unknown as string, 'direct'))?.message).toContain('exchange name');
+    expect(errorOf(() => broker.declareExchange('y', 'direct', { durable: 'yes' } as never))?.message).toContain("declareExchange('y')");
+    expect(errorOf(() => broker.deleteExchange('nope'))?.message).toContain('deleteExchange');
+    expect(errorOf(() => broker.deleteExchange('amq.topic'))?.message).toContain("'amq.topic'");
+    expect(errorOf(() => broker.bindQueue('q', 'nope', 'k'))?.message).toContain('bindQueue');
+    expect(errorOf(() => broker.unbindQueue('q', 'nope', 'k'))?.message).toContain('unbindQueue');
+    expect(errorOf(() => broker.bindQueue('q', 'x', 7 as unknown as string))?.message).toContain('bindingKey');
+    expect(errorOf(() => broker.bindQueue('q', 'x', 'k', [] as never))?.message).toContain('args');
+  });
+
+  it('a headers binding without x-match is accepted (x-match defaults to all)', () => {
+    const { broker } = setup();
+    broker.declareExchange('h', 'headers');
+    broker.declareQueue('q');
+    broker.bindQueue('q', 'h', '', { region: 'eu' });
+    broker.publish('h', '', 'm', { headers: { region: 'eu' } });
+    expect(broker.queueInfo('q').ready).toBe(1);
+  });
+});
+
 describe('durability of exchanges and bindings across a restart', () => {
+  it('a broker without storage takes durable exchanges and their bindings in memory', () => {
+    const { broker } = setup();
+    broker.declareExchange('dx', 'fanout', { durable: true });
+    broker.declareQueue('dq', { durable: true });
+    broker.bindQueue('dq', 'dx', '');
+    broker.unbindQueue('dq', 'dx', '');
+    broker.deleteExchange('dx');
+    expect(broker.exchangeNames()).not.toContain('dx');
+  });
+
   it('keeps durable exchanges and the bindings whose queue and exchange are both durable', () => {
     const { loop, disk } = simulatedDisk(5);
     const broker = recoverOn(loop, disk, { fsync: 'always' });
