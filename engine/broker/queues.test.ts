@@ -113,6 +113,21 @@ describe('queue.delete', () => {
     expect(seen).toEqual(['a']);
   });
 
+  it('deleting a queue dead-letters nothing, not even its consumers’ unacknowledged deliveries', () => {
+    // Dead-lettering happens on reject/nack without requeue, TTL expiry, the length limit and the
+    // delivery limit; a queue's deletion is none of those.
+    const { broker } = setup();
+    broker.declareExchange('dlx', 'fanout');
+    broker.declareQueue('dead');
+    broker.bindQueue('dead', 'dlx', '');
+    broker.declareQueue('q', { maxLength: 1, deadLetterExchange: 'dlx' });
+    broker.consume('q', { prefetch: 2 }, () => {});
+    for (const m of ['a', 'b', 'c']) broker.publish('', 'q', m);
+    expect(broker.queueInfo('q')).toMatchObject({ ready: 1, unacked: 2 });
+    expect(broker.deleteQueue('q')).toBe(1);
+    expect(broker.queueInfo('dead').ready).toBe(0);
+  });
+
   it('an unsettled basic.get delivery of a deleted queue is settled by the deletion', () => {
     const { broker } = setup();
     broker.declareQueue('q');
