@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLoop } from '../../sim/kernel/eventLoop.ts';
 import { randomStreams } from '../../sim/random/streams.ts';
+import { recoverOn, simulatedDisk } from '../durable/testing.ts';
 import { Broker, EngineError, type Delivery } from '../index.ts';
 
 // basic.publish as RabbitMQ's "Publishers", "Publisher Confirms" and "Queue Length Limit" guides
@@ -198,5 +199,42 @@ describe('routing to several queues', () => {
     const routed = broker.publish('x', 'k', 'm', {}, (ok) => confirms.push(ok));
     expect(routed).toEqual({ queues: ['q'], rejected: [], duplicates: [], unroutable: false });
     expect(confirms).toEqual([true, true]);
+  });
+});
+
+describe('confirms and persistence', () => {
+  it('a persistent message on a durable queue is confirmed once on disk; a transient one at once, without waiting for it', () => {
+    const { loop, disk } = simulatedDisk(31);
+    const broker = recoverOn(loop, disk, { fsync: 'always' });
+    broker.declareQueue('q', { durable: true });
+    loop.run({ untilMs: 50 });
+    const confirms: string[] = [];
+    broker.publish('', 'q', 'p', { persistent: true }, (ok) => confirms.push(`p:${ok}`));
+    expect(confirms).toEqual([]); // not yet on disk
+    broker.publish('', 'q', 't', { persistent: false }, (ok) => confirms.push(`t:${ok}`));
+    expect(confirms).toEqual(['t:true']);
+    loop.run({ untilMs: 200 });
+    expect(confirms).toEqual(['t:true', 'p:true']);
+  });
+
+  it('a broker without storage accepts persistent messages on durable queues and confirms them at once', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { durable: true });
+    const confirms: boolean[] = [];
+    broker.publish('', 'q', 'p', { persistent: true }, (ok) => confirms.push(ok));
+    expect(confirms).toEqual([true]);
+    expect(ready(broker, 'q')).toEqual(['p']);
+  });
+
+  it('with reject-publish a requeue may leave the queue over its limit: nothing is dropped (only drop-head drops)', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { maxLength: 1, overflow: 'reject-publish', deadLetterExchange: 'dlx' });
+    broker.publish('', 'q', 'a');
+    const a = broker.get('q')!;
+    broker.publish('', 'q', 'b');
+    broker.nack(a.deliveryTag, { requeue: true });
+    expect(broker.queueInfo('q').ready).toBe(2);
+    expect(dead(broker)).toEqual([]);
+    expect(ready(broker, 'q')).toEqual(['a', 'b']);
   });
 });

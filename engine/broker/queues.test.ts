@@ -128,6 +128,30 @@ describe('queue.delete', () => {
     expect(broker.queueInfo('dead').ready).toBe(0);
   });
 
+  it('deleting a queue cancels its consumers: their tags are unknown afterwards and free for reuse', () => {
+    const { broker } = setup();
+    broker.declareQueue('q');
+    broker.declareQueue('other');
+    broker.consume('q', { consumerTag: 'worker' }, () => {});
+    broker.deleteQueue('q');
+    expect(errorOf(() => broker.cancel('worker'))?.code).toBe('NOT_FOUND');
+    broker.consume('other', { consumerTag: 'worker' }, () => {});
+    expect(broker.queueInfo('other').consumers).toBe(1);
+  });
+
+  it('messages of a deleted queue do not expire into its dead-letter exchange later', () => {
+    const { loop, broker } = setup();
+    broker.declareExchange('dlx', 'fanout');
+    broker.declareQueue('dead');
+    broker.bindQueue('dead', 'dlx', '');
+    broker.declareQueue('q', { messageTtlMs: 100, deadLetterExchange: 'dlx' });
+    broker.publish('', 'q', 'a');
+    broker.publish('', 'q', 'b', { expirationMs: 50 });
+    broker.deleteQueue('q');
+    loop.run({ untilMs: 1000 });
+    expect(broker.queueInfo('dead').ready).toBe(0);
+  });
+
   it('an unsettled basic.get delivery of a deleted queue is settled by the deletion', () => {
     const { broker } = setup();
     broker.declareQueue('q');
