@@ -158,10 +158,13 @@ describe('queue.delete', () => {
     broker.declareQueue('keep');
     broker.publish('', 'q', 'gone');
     broker.publish('', 'keep', 'kept');
+    broker.publish('', 'q', 'gone too');
     const gone = broker.get('q')!;
+    const goneToo = broker.get('q')!;
     const kept = broker.get('keep')!;
     broker.deleteQueue('q');
     expect(() => broker.ack(gone.deliveryTag)).toThrow(EngineError);
+    expect(() => broker.ack(goneToo.deliveryTag)).toThrow(EngineError); // every one, not every other one
     broker.nack(kept.deliveryTag, { requeue: true }); // the other queue's delivery is untouched
     expect(broker.queueInfo('keep')).toMatchObject({ ready: 1, unacked: 0 });
   });
