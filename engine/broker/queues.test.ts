@@ -208,9 +208,25 @@ describe('queue.purge', () => {
     expect(broker.purgeQueue('q')).toBe(1);
   });
 
-  it('an unknown queue is NOT_FOUND', () => {
+  it('an unknown queue is NOT_FOUND; error messages name the call', () => {
     const { broker } = setup();
-    expect(errorOf(() => broker.purgeQueue('nope'))?.code).toBe('NOT_FOUND');
-    expect(errorOf(() => broker.deleteQueue('nope'))?.code).toBe('NOT_FOUND');
+    const purge = errorOf(() => broker.purgeQueue('nope'));
+    expect(purge?.code).toBe('NOT_FOUND');
+    expect(purge?.message).toContain('purgeQueue');
+    const del = errorOf(() => broker.deleteQueue('nope'));
+    expect(del?.code).toBe('NOT_FOUND');
+    expect(del?.message).toContain('deleteQueue');
+    expect(errorOf(() => broker.declareQueue(5 as unknown as string))?.message).toContain('queue name');
+    const options = errorOf(() => broker.declareQueue('q', { maxLength: -1 }));
+    expect(options?.code).toBe('INVALID_ARGUMENT');
+    expect(options?.message).toContain("declareQueue('q')");
+  });
+
+  it('a broker without storage declares and deletes durable queues in memory', () => {
+    const { broker } = setup();
+    broker.declareQueue('dq', { durable: true });
+    broker.publish('', 'dq', 'm', { persistent: true });
+    expect(broker.deleteQueue('dq')).toBe(1);
+    expect(broker.queueNames()).not.toContain('dq');
   });
 });
