@@ -57,6 +57,7 @@ describe('publish arguments', () => {
     expect(errorOf(() => broker.publish('', 3 as unknown as string, 'm'))?.code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => broker.publish('', 'q', 42 as unknown as string))?.code).toBe('INVALID_ARGUMENT');
     expect(errorOf(() => broker.publish('', 'q', 'm', null as never))?.code).toBe('INVALID_ARGUMENT');
+    expect(errorOf(() => broker.publish('', 'q', 'm', 'persistent' as never))?.code).toBe('INVALID_ARGUMENT');
     broker.publish('', 'q', new Uint8Array([104, 105]));
     expect(ready(broker, 'q')).toEqual(['hi']);
   });
@@ -138,6 +139,16 @@ describe('max-length overflow', () => {
     expect(dead(broker)).toEqual([]);
   });
 
+  it('maxLength 0 with a consumer without a prefetch limit: every publish reaches it', () => {
+    const { broker } = setup();
+    broker.declareQueue('q', { maxLength: 0, deadLetterExchange: 'dlx' });
+    const got: string[] = [];
+    broker.consume('q', { prefetch: 0 }, (d) => got.push(text(d)));
+    for (const m of ['a', 'b']) broker.publish('', 'q', m);
+    expect(got).toEqual(['a', 'b']);
+    expect(dead(broker)).toEqual([]);
+  });
+
   it('room is summed over consumers: two with prefetch 1 take two publishes beyond maxLength 0', () => {
     const { broker } = setup();
     broker.declareQueue('q', { maxLength: 0, deadLetterExchange: 'dlx' });
@@ -186,6 +197,15 @@ describe('routing to several queues', () => {
     expect(confirms).toEqual([true]);
     expect(ready(broker, 'd')).toEqual(['first']);
     expect(ready(broker, 'plain')).toEqual(['first', 'second']);
+  });
+
+  it('deduplication applies only to messages that carry a messageId', () => {
+    const { broker } = setup();
+    broker.declareQueue('d', { dedupWindowMs: 60_000 });
+    broker.publish('', 'd', 'one');
+    const two = broker.publish('', 'd', 'two');
+    expect(two.duplicates).toEqual([]);
+    expect(ready(broker, 'd')).toEqual(['one', 'two']);
   });
 
   it('a message routed nowhere is unroutable and still acked; one routed everywhere lists every queue', () => {
