@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventLoop } from '../../sim/kernel/eventLoop.ts';
-import { randomStreams } from '../../sim/random/streams.ts';
-import { Broker, EngineError, type Delivery } from '../index.ts';
+import type { Broker, Delivery } from '../index.ts';
+import { errorOf, memoryBroker } from './testing.ts';
 
 // basic.consume / basic.cancel / basic.get as RabbitMQ's "Consumers" guide describes them: a
 // consumer tag is unique (a client-chosen tag already in use is refused; server-generated tags
@@ -12,8 +11,7 @@ import { Broker, EngineError, type Delivery } from '../index.ts';
 // acknowledged stay gone; the remaining consumers keep their round-robin turn.
 
 function setup() {
-  const loop = new EventLoop();
-  const broker = new Broker({ clock: loop, random: randomStreams(11).stream('broker') });
+  const { loop, broker } = memoryBroker(11);
   broker.declareQueue('q');
   return { loop, broker };
 }
@@ -24,16 +22,6 @@ function collector(broker: Broker, name: string, options: { prefetch?: number; c
   const got: Delivery[] = [];
   const tag = broker.consume('q', { prefetch: options.prefetch ?? 0, ...options }, (d) => got.push(d));
   return { name, tag, got, bodies: () => got.map(text) };
-}
-
-function errorOf(fn: () => unknown): EngineError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  return undefined;
 }
 
 describe('basic.consume', () => {

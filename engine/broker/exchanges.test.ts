@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EventLoop } from '../../sim/kernel/eventLoop.ts';
-import { randomStreams } from '../../sim/random/streams.ts';
-import { Broker, EngineError, type ExchangeType } from '../index.ts';
+import type { ExchangeType } from '../index.ts';
+import { errorOf, memoryBroker } from './testing.ts';
 import { drainBodies, recoverOn, simulatedDisk } from '../durable/testing.ts';
 
 // exchange.declare / exchange.delete / queue.bind / queue.unbind as the AMQP 0-9-1 reference and
@@ -12,19 +11,8 @@ import { drainBodies, recoverOn, simulatedDisk } from '../durable/testing.ts';
 // bindings; a binding is durable only when both its queue and its exchange are.
 
 function setup() {
-  const loop = new EventLoop();
-  const broker = new Broker({ clock: loop, random: randomStreams(3).stream('broker') });
+  const { loop, broker } = memoryBroker(3);
   return { loop, broker };
-}
-
-function errorOf(fn: () => unknown): EngineError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  return undefined;
 }
 
 const codeOf = (fn: () => unknown) => errorOf(fn)?.code;

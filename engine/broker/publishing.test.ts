@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventLoop } from '../../sim/kernel/eventLoop.ts';
-import { randomStreams } from '../../sim/random/streams.ts';
 import { recoverOn, simulatedDisk } from '../durable/testing.ts';
-import { Broker, EngineError, type Delivery } from '../index.ts';
+import type { Broker, Delivery } from '../index.ts';
+import { errorOf, memoryBroker } from './testing.ts';
 
 // basic.publish as RabbitMQ's "Publishers", "Publisher Confirms" and "Queue Length Limit" guides
 // describe it: publishing to an exchange that does not exist is 404 NOT_FOUND; priority is an
@@ -13,8 +12,7 @@ import { Broker, EngineError, type Delivery } from '../index.ts';
 // to make room; a message routed nowhere is still confirmed (ack).
 
 function setup() {
-  const loop = new EventLoop();
-  const broker = new Broker({ clock: loop, random: randomStreams(13).stream('broker') });
+  const { loop, broker } = memoryBroker(13);
   broker.declareExchange('dlx', 'fanout');
   broker.declareQueue('dead');
   broker.bindQueue('dead', 'dlx', '');
@@ -35,16 +33,6 @@ function ready(broker: Broker, queue: string): string[] {
   const out: string[] = [];
   for (let d = broker.get(queue, { autoAck: true }); d !== undefined; d = broker.get(queue, { autoAck: true })) out.push(text(d));
   return out;
-}
-
-function errorOf(fn: () => unknown): EngineError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  return undefined;
 }
 
 describe('publish arguments', () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EventLoop } from '../../sim/kernel/eventLoop.ts';
-import { randomStreams } from '../../sim/random/streams.ts';
 import { drainBodies, recoverOn, simulatedDisk } from '../durable/testing.ts';
-import { Broker, EngineError } from '../index.ts';
+import { EngineError } from '../index.ts';
+import { errorOf, memoryBroker } from './testing.ts';
 
 // queue.declare / queue.delete / queue.purge as the AMQP 0-9-1 reference and RabbitMQ's "Queues"
 // guide describe them: an empty name asks the server for a unique `amq.gen-…` name; names starting
@@ -13,19 +12,8 @@ import { Broker, EngineError } from '../index.ts';
 // removed; purge leaves unacknowledged deliveries alone; a deleted queue's bindings go with it.
 
 function setup() {
-  const loop = new EventLoop();
-  const broker = new Broker({ clock: loop, random: randomStreams(5).stream('broker') });
+  const { loop, broker } = memoryBroker(5);
   return { loop, broker };
-}
-
-function errorOf(fn: () => unknown): EngineError | undefined {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(EngineError);
-    return error as EngineError;
-  }
-  return undefined;
 }
 
 describe('queue.declare', () => {
