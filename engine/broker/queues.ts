@@ -1,6 +1,6 @@
 import { EngineError } from '../errors.ts';
 import { firstDifference, parseQueueOptions } from '../options.ts';
-import { Queue } from '../queue/queue.ts';
+import { Queue, type QueueDelivery } from '../queue/queue.ts';
 import { GONE, type QueuedMessage } from '../queue/queuedMessage.ts';
 import type { QueueOptions } from '../types.ts';
 import type { Consumers } from './consumers.ts';
@@ -72,12 +72,16 @@ export class Queues {
   /** `get` deliveries of a deleted queue are settled by its deletion. */
   private forgetGets(queue: Queue): void {
     const gets = this.core.getChannel.unacked;
+    // Collect first: forgetUnacked drops settled records from the front of this list, which would
+    // shift the records under the index and skip every other one.
+    const ofQueue: QueueDelivery[] = [];
     for (let i = 0; i < gets.length; i++) {
       const record = gets.at(i)!;
-      if (record.queue === queue && !record.settled) {
-        this.core.forgetUnacked(record);
-        record.message.state = GONE;
-      }
+      if (record.queue === queue && !record.settled) ofQueue.push(record);
+    }
+    for (const record of ofQueue) {
+      this.core.forgetUnacked(record);
+      record.message.state = GONE;
     }
     this.core.getChannel.dropSettledFront();
   }
