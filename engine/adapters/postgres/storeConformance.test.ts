@@ -1,12 +1,10 @@
 import { describe } from 'vitest';
-import { Broker } from '../../broker.ts';
 import { messageStoreConformance, type StoreHarness } from '../../durable/store.conformance.ts';
 import type { CommitPolicy } from '../../durable/txStore/commitPolicy.ts';
 import type { CommitDurability } from '../../durable/txStore/backend.ts';
-import { CryptoRandom } from '../cryptoRandom.ts';
 import { RealClock } from '../realClock.ts';
 import { connectPostgres } from './connection.ts';
-import { PostgresBackend } from './postgresBackend.ts';
+import { recoverBrokerOnPostgres } from './brokerOnPostgres.ts';
 import { postgresTestsCanRun, useTestCluster } from './postgresTestGate.ts';
 import type { TestCluster } from './testCluster.ts';
 
@@ -20,13 +18,6 @@ const RUN = postgresTestsCanRun('the store conformance suite on PostgreSQL');
 const WAL_WRITER_DELAY_MS = 50;
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function brokerOn(url: string, schema: string, durability: CommitDurability, policy: Partial<CommitPolicy>): Promise<Broker> {
-  const backend = new PostgresBackend({ url, schema, durability });
-  return new Promise((resolve, reject) =>
-    Broker.recover({ ...policy, backend, clock: new RealClock(), random: new CryptoRandom() }, (error, broker) => (error || broker === null ? reject(error) : resolve(broker))),
-  );
-}
-
 function harness(cluster: TestCluster, durability: CommitDurability, policy: Partial<CommitPolicy>): () => Promise<StoreHarness> {
   let stores = 0;
   const tag = `${durability}_${policy.commit ?? 'perPublish'}`.toLowerCase();
@@ -38,7 +29,7 @@ function harness(cluster: TestCluster, durability: CommitDurability, policy: Par
     await admin.end();
     const clock = new RealClock();
     return {
-      open: () => brokerOn(cluster.url, schema, durability, policy),
+      open: () => recoverBrokerOnPostgres({ ...policy, url: cluster.url, schema, durability }),
       // Real time: an event is about a tenth of a millisecond of the server's work.
       advance: (events) => sleepMs(Math.ceil(events / 4)),
       settle: async () => {
