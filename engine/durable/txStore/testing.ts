@@ -30,11 +30,11 @@ export function databaseHarness(loop: EventLoop, db: MemoryDatabase, open: () =>
 
 /**
  * `backend` (on `loop`'s virtual clock) for promise-based tests written for real time, such as
- * txBackendConformance: after each call the loop runs to quiescence on the next macrotask, so
- * every callback completes without the test driving the loop.
+ * txBackendConformance: after each call the loop runs to quiescence in a microtask (no real
+ * timer: engine/ never touches one), so every callback completes without the test driving the loop.
  */
 export function loopDriven(loop: EventLoop, backend: TxBackend): TxBackend {
-  const drive = () => setImmediate(() => loop.run());
+  const drive = () => void Promise.resolve().then(() => loop.run());
   return {
     open: (done) => (backend.open(done), drive()),
     commit: (ops, done) => (backend.commit(ops, done), drive()),
