@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeBackend, commitOps, declareQueue, enqueue, message } from './backendConformance.ts';
+import { closeBackend } from './backendConformance.ts';
+import { recoverBrokerOnPostgres } from './brokerOnPostgres.ts';
 import { connectPostgres } from './connection.ts';
 import { openPostgresBackend } from './index.ts';
 import { postgresTestsCanRun, useTestCluster } from './postgresTestGate.ts';
@@ -93,22 +94,25 @@ describe.runIf(RUN)('the PostgreSQL store under crashes', () => {
   }
 
   /**
-   * A database crash (pg_ctl stop -m immediate: no shutdown checkpoint, WAL replayed at start):
-   * 300 publishes, one transaction each, 8 in flight, then the crash. What survives is a prefix of
+   * A database crash (pg_ctl stop -m immediate: no shutdown checkpoint, WAL replayed at start)
+   * under a broker on the store: 300 confirmed publishes, one transaction each, 8 in flight, then
+   * the crash (the broker dies with its connection) and a new broker on the restarted server. What survives is a prefix of
    * what was issued (WAL is sequential); with synchronous commit it holds every confirmed message,
    * with asynchronous commit it may miss the confirmed ones of the last moments.
    */
   async function databaseCrash(durability: 'sync' | 'async'): Promise<{ confirmed: number; recovered: number }> {
     const schema = await freshSchema(`db_crash_${durability}`);
-    const { backend } = await openPostgresBackend({ url: cluster.url, schema, durability });
-    await commitOps(backend, [declareQueue('q')]);
+    const broker = await recoverBrokerOnPostgres({ url: cluster.url, schema, durability, commit: 'perPublish' });
+    broker.declareExchange('x', 'direct', { durable: true });
+    broker.declareQueue('q', { durable: true });
+    broker.bindQueue('q', 'x', 'q');
     const confirmed: number[] = [];
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       let issued = 0;
       const publish = () => {
         const id = ++issued;
-        backend.commit([enqueue(message(id, 'q'))], (error) => {
-          if (error) return;
+        broker.publish('x', 'q', `payload ${id}`, { persistent: true, messageId: String(id) }, (ack) => {
+          if (!ack) return reject(new Error(`publish ${id} nacked`));
           confirmed.push(id);
           if (confirmed.length === 300) resolve();
           else if (issued < 300) publish();
@@ -117,11 +121,13 @@ describe.runIf(RUN)('the PostgreSQL store under crashes', () => {
       for (let i = 0; i < 8; i++) publish();
     });
     await cluster.stop('immediate');
-    backend.abandon();
+    broker.kill();
     await cluster.start();
-    const reopened = await openPostgresBackend({ url: cluster.url, schema });
-    const ids = reopened.state.messages.map((m) => m.logId);
-    await closeBackend(reopened.backend);
+    const reopened = await recoverBrokerOnPostgres({ url: cluster.url, schema });
+    reopened.declareQueue('q', { durable: true });
+    const ids: number[] = [];
+    for (let d = reopened.get('q', { autoAck: true }); d !== undefined; d = reopened.get('q', { autoAck: true })) ids.push(Number(d.properties.messageId));
+    reopened.kill();
     expect(ids, 'what survives a database crash is a prefix of the commits').toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
     return { confirmed: confirmed.length, recovered: ids.length };
   }

@@ -12,7 +12,8 @@ import type { CommittedState, TxOp } from './backend.ts';
 export class CommittedStateBuilder {
   private topology: Topology = { exchanges: [], queues: [], bindings: [] };
   private readonly messages = new Map<number, EnqueueRecord>();
-  private nextLogId = 0;
+  // As the file log (replay.ts) and PostgreSQL (schema.ts) number them: logIds start at 1.
+  private nextLogId = 1;
 
   static from(state: CommittedState): CommittedStateBuilder {
     const builder = new CommittedStateBuilder();

@@ -4,6 +4,7 @@ import type { Random } from '../../random.ts';
 import type { StoreHarness } from '../store.conformance.ts';
 import { recoverInVirtualTime } from '../testing.ts';
 import type { CommitPolicy } from './commitPolicy.ts';
+import type { TxBackend } from './backend.ts';
 import type { MemoryDatabase } from './memoryBackend.ts';
 
 /** Test helper: a broker on a new connection to `db`, recovered in virtual time (throws recovery's error). */
@@ -24,5 +25,20 @@ export function databaseHarness(loop: EventLoop, db: MemoryDatabase, open: () =>
     },
     storeCrashLossWindowMs: lossWindowMs,
     now: () => loop.now(),
+  };
+}
+
+/**
+ * `backend` (on `loop`'s virtual clock) for promise-based tests written for real time, such as
+ * txBackendConformance: after each call the loop runs to quiescence in a microtask (no real
+ * timer: engine/ never touches one), so every callback completes without the test driving the loop.
+ */
+export function loopDriven(loop: EventLoop, backend: TxBackend): TxBackend {
+  const drive = () => void Promise.resolve().then(() => loop.run());
+  return {
+    open: (done) => (backend.open(done), drive()),
+    commit: (ops, done) => (backend.commit(ops, done), drive()),
+    close: (done) => (backend.close(done), drive()),
+    abandon: () => backend.abandon(),
   };
 }
