@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readCalibrationFile } from './calibrationFile.ts';
 import { z } from 'zod';
 import type { DistributionSpec } from '../dist/spec.ts';
 
@@ -29,19 +29,7 @@ export interface CalibratedDatabaseLatency {
  * A missing, unreadable or foreign file is an Error naming it and the field.
  */
 export function loadPostgresCalibration(file: string): CalibratedDatabaseLatency {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`${file}: ${code === 'ENOENT' ? 'no such file' : code !== undefined ? `cannot read it (${code})` : 'not valid JSON'}`);
-  }
-  const parsed = PostgresCalibrationFile.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}: not a qlab PostgreSQL calibration (${issue.path.join('.') || 'root'}: ${issue.message}); make one with qlab calibrate postgres`);
-  }
-  const { commitModel, commitSamplesMs } = parsed.data;
+  const { commitModel, commitSamplesMs } = readCalibrationFile(file, PostgresCalibrationFile, 'PostgreSQL', 'postgres');
   const oneAsync = commitSamplesMs?.async?.['1'];
   const r3 = (v: number) => Math.round(v * 1000) / 1000;
   return {
