@@ -1,4 +1,4 @@
-import { bucketIndexOf, bucketLowerBound, bucketMidpoint, MAX_EXPONENT, MIN_EXPONENT } from './logBuckets.ts';
+import { bucketIndexOf, bucketLowerBound, bucketQuantile, MAX_EXPONENT, MIN_EXPONENT } from './logBuckets.ts';
 /**
  * A log-linear histogram in the style of HdrHistogram: each power of two is split into 2^subBucketBits
  * equal sub-buckets, and a quantile is reported as the midpoint of its bucket. Any reported quantile
@@ -47,17 +47,9 @@ export class HdrHistogram {
 
   /** The q-quantile (0 ≤ q ≤ 1) as the nearest-rank order statistic's bucket midpoint. */
   quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
-    if (this.total === 0) return NaN;
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    if (rank <= this.zeros) return 0;
-    let seen = this.zeros;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
-      if (seen >= rank) return this.midpointOf(i);
-    }
-    return NaN; // unreachable: the counts add up to total
+    return bucketQuantile(q, this.counts, 0, this.zeros, this.total, this.subBucketBits);
   }
+
 
   /**
    * Non-empty buckets as [lower bound, upper bound, count], for plotting; `bits` below the
@@ -81,9 +73,5 @@ export class HdrHistogram {
 
   private lowerBoundOf(index: number): number {
     return bucketLowerBound(index, this.subBucketBits);
-  }
-
-  private midpointOf(index: number): number {
-    return bucketMidpoint(index, this.subBucketBits);
   }
 }

@@ -36,3 +36,21 @@ export function bucketLowerBound(index: number, subBucketBits: number): number {
 export function bucketMidpoint(index: number, subBucketBits: number): number {
   return 0.5 * (bucketLowerBound(index, subBucketBits) + bucketLowerBound(index + 1, subBucketBits));
 }
+
+/**
+ * The nearest-rank q-quantile (0 ≤ q ≤ 1) of a histogram: `zeros` values of 0, then `counts[i]`
+ * values in bucket `firstIndex + i`, `total` values in all. Reported as the bucket's midpoint; NaN
+ * when empty.
+ */
+export function bucketQuantile(q: number, counts: ArrayLike<number>, firstIndex: number, zeros: number, total: number, subBucketBits: number): number {
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
+  if (total === 0) return NaN;
+  const rank = Math.max(1, Math.ceil(q * total));
+  if (rank <= zeros) return 0;
+  let seen = zeros;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i]!;
+    if (seen >= rank) return bucketMidpoint(firstIndex + i, subBucketBits);
+  }
+  return NaN; // unreachable: the counts add up to total
+}

@@ -1,4 +1,4 @@
-import { bucketIndexOf, bucketLowerBound, bucketMidpoint } from '../metrics/logBuckets.ts';
+import { bucketIndexOf, bucketLowerBound, bucketQuantile } from '../metrics/logBuckets.ts';
 /**
  * A log-linear histogram with the buckets of HdrHistogram (sim/metrics/hdrHistogram.ts: each power
  * of two split into 2^subBucketBits equal sub-buckets, quantiles reported as the bucket midpoint,
@@ -62,17 +62,9 @@ export class LogHistogram {
 
   /** The q-quantile (0 ≤ q ≤ 1): the nearest-rank order statistic's bucket midpoint. */
   quantile(q: number): number {
-    if (!(q >= 0 && q <= 1)) throw new RangeError(`quantile must be in [0, 1], got ${q}`);
-    if (this.total === 0) return NaN;
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    if (rank <= this.zeros) return 0;
-    let seen = this.zeros;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
-      if (seen >= rank) return this.midpointOf(this.first + i);
-    }
-    return NaN;
+    return bucketQuantile(q, this.counts, this.first, this.zeros, this.total, this.subBucketBits);
   }
+
 
   /**
    * Values whose bucket lies wholly above `threshold`'s bucket: the binned form of "values above the
@@ -122,9 +114,5 @@ export class LogHistogram {
 
   private lowerBoundOf(index: number): number {
     return bucketLowerBound(index, this.subBucketBits);
-  }
-
-  private midpointOf(index: number): number {
-    return bucketMidpoint(index, this.subBucketBits);
   }
 }
